@@ -1,0 +1,32 @@
+package dev.traffic.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code traffic} jar: exit 0 success, 1 failure, 2 usage error. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0 || !TrafficCommand.keepsRunning(args)) System.exit(code);
+        // long-running commands (proxy) keep their non-daemon threads and exit via shutdown hooks
+    }
+
+    /** The configured command line; tests call {@code execute} on it with captured out/err. */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new TrafficCommand());
+        cmd.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            line.getErr().println("traffic: " + msg);
+            if (Boolean.getBoolean("traffic.debug")) ex.printStackTrace(line.getErr());
+            return ex instanceof UsageException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+        });
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine line = ex.getCommandLine();
+            line.getErr().println("traffic: " + ex.getMessage());
+            line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.traffic.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Dependencies point inward: cli -> proxy-core -> detect, ca-tools, traffic-store; Netty only in proxy-core. */
+class ArchitectureTest {
+    static final List<ArchRule> RULES = List.of(
+            noClasses().that().resideInAnyPackage("dev.traffic.ca..", "dev.traffic.store..", "dev.traffic.detect..")
+                    .should().dependOnClassesThat().resideInAnyPackage("io.netty..")
+                    .as("no Netty in ca-tools, traffic-store or detect").allowEmptyShould(true),
+            noClasses().that().resideInAPackage("dev.traffic.ca..")
+                    .should().dependOnClassesThat().resideInAnyPackage(
+                            "dev.traffic.store..", "dev.traffic.detect..", "dev.traffic.proxy..", "dev.traffic.cli..")
+                    .as("ca-tools depends on no other module").allowEmptyShould(true),
+            noClasses().that().resideInAPackage("dev.traffic.store..")
+                    .should().dependOnClassesThat().resideInAnyPackage(
+                            "dev.traffic.ca..", "dev.traffic.detect..", "dev.traffic.proxy..", "dev.traffic.cli..")
+                    .as("traffic-store depends on no other module").allowEmptyShould(true),
+            noClasses().that().resideInAPackage("dev.traffic.detect..")
+                    .should().dependOnClassesThat().resideInAnyPackage(
+                            "dev.traffic.ca..", "dev.traffic.proxy..", "dev.traffic.cli..")
+                    .as("detect depends only on traffic-store's model").allowEmptyShould(true),
+            noClasses().that().resideInAPackage("dev.traffic.proxy..")
+                    .should().dependOnClassesThat().resideInAnyPackage("dev.traffic.cli..")
+                    .as("proxy-core does not know the cli").allowEmptyShould(true));
+
+    @Test
+    void productionCodeKeepsTheLayers() {
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.traffic");
+        assertThat(classes.stream().map(c -> c.getPackageName()).distinct())
+                .contains("dev.traffic.cli", "dev.traffic.store.model");
+        RULES.forEach(rule -> rule.check(classes));
+    }
+
+    @Test
+    void aNettyImportInTheStoreIsCaught() {
+        JavaClasses bad = new ClassFileImporter().importClasses(dev.traffic.store.archfixture.NettyInStore.class);
+        assertThatThrownBy(() -> RULES.get(0).check(bad))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("no Netty");
+    }
+}

@@ -1,0 +1,4 @@
+package dev.traffic.store.model;
+
+/** HTTP = a request/response exchange (any version), WEBSOCKET = upgraded, TUNNEL = opaque bytes. */
+public enum FlowKind { HTTP, WEBSOCKET, TUNNEL }
