@@ -76,6 +76,12 @@ public final class LeafMinter {
         return mints.sum();
     }
 
+    /** Entries in the cache after pending evictions are applied (for tests and metrics). */
+    public long cachedEntries() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
     public CertificateAuthority authority() {
         return ca;
     }
