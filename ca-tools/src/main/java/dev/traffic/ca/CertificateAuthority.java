@@ -96,28 +96,52 @@ public final class CertificateAuthority {
         X509Certificate root = CertProfiles.root(rootKeys, "traffic CA " + label, now, !domains.isEmpty());
         X509Certificate intermediate = null;
         KeyPair interKeys = null;
-        Map<Path, SecureFiles.Content> files = new LinkedHashMap<>();
-        files.put(d.resolve(CaFiles.KEY), new SecureFiles.Content(Pem.privateKey(rootKeys.getPrivate()), true));
-        files.put(d.resolve(CaFiles.CERT), new SecureFiles.Content(Pem.certificates(root), false));
         if (!domains.isEmpty()) {
             interKeys = Keys.generate(KeyType.EC);
             intermediate = CertProfiles.intermediate(interKeys.getPublic(), "traffic intermediate " + label,
                     domains, root, rootKeys.getPrivate(), now);
-            files.put(d.resolve(CaFiles.INTERMEDIATE_KEY), new SecureFiles.Content(Pem.privateKey(interKeys.getPrivate()), true));
+        }
+        return write(d, root, rootKeys.getPrivate(), intermediate, interKeys == null ? null : interKeys.getPrivate());
+    }
+
+    /**
+     * Copies an existing CA (anything {@link #load} accepts, e.g. mitmproxy's {@code mitmproxy-ca.pem}) into
+     * {@code dir} in this project's layout, so clients that trust it keep working. Refuses to replace a CA
+     * in {@code dir} unless {@code force}.
+     */
+    public static CertificateAuthority importFrom(Path source, Path dir, boolean force) {
+        CertificateAuthority src = load(source);
+        Path d = dir.toAbsolutePath();
+        if (Files.exists(d) && !Files.isDirectory(d)) throw new CaException(d + ": not a directory");
+        if (!force && CaFiles.holdsCa(d)) {
+            throw new CaException(d + " already holds a CA (" + CaFiles.existingCaFile(d).getFileName()
+                    + "); use --force to replace it");
+        }
+        X509Certificate inter = src.issuerChain.isEmpty() ? null : src.issuer;
+        return write(d, src.root, src.rootKey, inter, inter == null ? null : src.issuerKey);
+    }
+
+    private static CertificateAuthority write(Path d, X509Certificate root, PrivateKey rootKey,
+            X509Certificate intermediate, PrivateKey intermediateKey) {
+        Map<Path, SecureFiles.Content> files = new LinkedHashMap<>();
+        files.put(d.resolve(CaFiles.KEY), new SecureFiles.Content(Pem.privateKey(rootKey), true));
+        files.put(d.resolve(CaFiles.CERT), new SecureFiles.Content(Pem.certificates(root), false));
+        if (intermediate != null) {
+            files.put(d.resolve(CaFiles.INTERMEDIATE_KEY), new SecureFiles.Content(Pem.privateKey(intermediateKey), true));
             files.put(d.resolve(CaFiles.INTERMEDIATE), new SecureFiles.Content(Pem.certificates(intermediate), false));
         }
         try {
             SecureFiles.createDirectories(d);
             SecureFiles.writeAll(files);
-            if (domains.isEmpty()) {
+            if (intermediate == null) {
                 Files.deleteIfExists(d.resolve(CaFiles.INTERMEDIATE));
                 Files.deleteIfExists(d.resolve(CaFiles.INTERMEDIATE_KEY));
             }
         } catch (IOException e) {
             throw new CaException("cannot write the CA to " + d + ": " + e, e);
         }
-        return new CertificateAuthority(d, d.resolve(CaFiles.CERT), d.resolve(CaFiles.KEY), root,
-                rootKeys.getPrivate(), intermediate, interKeys == null ? null : interKeys.getPrivate());
+        return new CertificateAuthority(d, d.resolve(CaFiles.CERT), d.resolve(CaFiles.KEY), root, rootKey,
+                intermediate, intermediateKey);
     }
 
     /** The root certificate: what clients trust. */
