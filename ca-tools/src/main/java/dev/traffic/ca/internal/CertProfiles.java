@@ -42,6 +42,8 @@ public final class CertProfiles {
     public static final Duration BACKDATE = Duration.ofHours(1);
     public static final Duration CA_VALIDITY = Duration.ofDays(3652);
     private static final JcaX509ExtensionUtils EXT;
+    /** Thread-safe: builds certificates with the JDK's CertificateFactory. */
+    private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     static {
         try {
@@ -155,7 +157,10 @@ public final class CertProfiles {
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
         try {
             String alg = dev.traffic.ca.KeyType.of(key).signatureAlgorithm();
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(key)));
+            JcaContentSignerBuilder signer = new JcaContentSignerBuilder(alg);
+            java.security.Provider p = Keys.providerFor(key);
+            if (p != null) signer.setProvider(p);
+            return CONVERTER.getCertificate(b.build(signer.build(key)));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign certificate", e);
         }
