@@ -61,7 +61,16 @@ public final class CertificateAuthority {
      * Throws {@link CaException} naming the file when something is missing, unreadable or mismatched.
      */
     public static CertificateAuthority load(Path path) {
-        CaFiles.Loaded l = CaFiles.load(path.toAbsolutePath());
+        return load(path, null);
+    }
+
+    /**
+     * Like {@link #load(Path)}, also accepting a password-protected key (encrypted PEM) or a PKCS#12 file
+     * with the CA key entry. A wrong password is a {@link CaException} naming the file; a missing one a
+     * {@link PasswordRequiredException}.
+     */
+    public static CertificateAuthority load(Path path, char[] password) {
+        CaFiles.Loaded l = CaFiles.load(path.toAbsolutePath(), password);
         return new CertificateAuthority(l.directory(), l.certificateFile(), l.keyFile(), l.root(), l.rootKey(),
                 l.intermediate(), l.intermediateKey());
     }
@@ -110,7 +119,12 @@ public final class CertificateAuthority {
      * in {@code dir} unless {@code force}.
      */
     public static CertificateAuthority importFrom(Path source, Path dir, boolean force) {
-        CertificateAuthority src = load(source);
+        return importFrom(source, null, dir, force);
+    }
+
+    /** {@link #importFrom(Path, Path, boolean)} for a password-protected source (encrypted PEM, PKCS#12). */
+    public static CertificateAuthority importFrom(Path source, char[] password, Path dir, boolean force) {
+        CertificateAuthority src = load(source, password);
         Path d = dir.toAbsolutePath();
         if (Files.exists(d) && !Files.isDirectory(d)) throw new CaException(d + ": not a directory");
         if (!force && CaFiles.holdsCa(d)) {
