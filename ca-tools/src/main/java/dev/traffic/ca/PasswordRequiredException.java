@@ -7,7 +7,8 @@ public final class PasswordRequiredException extends CaException {
     private final Path file;
 
     public PasswordRequiredException(Path file) {
-        super(file + ": the CA key is password-protected; give its password (--password-file FILE)");
+        super(file + ": the CA key is password-protected; import it once with "
+                + "'traffic ca init --from " + file + " --password-file FILE'");
         this.file = file;
     }
 

@@ -3,11 +3,21 @@ package dev.traffic.ca.internal;
 import dev.traffic.ca.CaException;
 import dev.traffic.ca.PasswordRequiredException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The on-disk layout of a CA directory and how to load it:
@@ -55,7 +65,7 @@ public final class CaFiles {
             throw new CaException("no CA at " + path + " (no such directory; create one with 'traffic ca init')");
         }
         if (Files.isRegularFile(path)) {
-            String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".p12") || name.endsWith(".pfx")) return loadPkcs12(path, password);
             return loadCombined(path, password);
         }
@@ -95,7 +105,7 @@ public final class CaFiles {
         requireCa(inter, cert);
         try {
             inter.verify(l.root().getPublicKey());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException(cert + ": not signed by the root in " + l.certificateFile() + " (" + e.getMessage() + ")");
         }
         return new Loaded(l.directory(), l.certificateFile(), l.keyFile(), l.root(), l.rootKey(), inter, k.key());
@@ -109,31 +119,31 @@ public final class CaFiles {
     /** A PKCS#12 file holding the CA key entry (as {@code traffic ca export --format p12 --with-key} writes it). */
     private static Loaded loadPkcs12(Path file, char[] password) {
         if (password == null) throw new PasswordRequiredException(file);
-        java.security.KeyStore ks;
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            ks = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore ks;
+        try (InputStream in = Files.newInputStream(file)) {
+            ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password);
-        } catch (java.nio.file.AccessDeniedException e) {
+        } catch (AccessDeniedException e) {
             throw new CaException(file + ": permission denied");
         } catch (IOException e) {
-            if (e.getCause() instanceof java.security.UnrecoverableKeyException) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw new CaException(file + ": wrong password (PKCS#12 integrity check failed)");
             }
             throw new CaException(file + ": not a readable PKCS#12 file (" + e.getMessage() + ")", e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException(file + ": not a readable PKCS#12 file (" + e.getMessage() + ")", e);
         }
         try {
-            for (String alias : java.util.Collections.list(ks.aliases())) {
+            for (String alias : Collections.list(ks.aliases())) {
                 if (!ks.isKeyEntry(alias)) continue;
-                java.security.Key key = ks.getKey(alias, password);
-                java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
+                Key key = ks.getKey(alias, password);
+                Certificate[] chain = ks.getCertificateChain(alias);
                 if (!(key instanceof PrivateKey pk) || chain == null) continue;
-                List<X509Certificate> certs = new java.util.ArrayList<>();
-                for (java.security.cert.Certificate c : chain) certs.add((X509Certificate) c);
+                List<X509Certificate> certs = new ArrayList<>();
+                for (Certificate c : chain) certs.add((X509Certificate) c);
                 return fromContents(new Pem.Contents(file, pk, certs));
             }
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException(file + ": wrong password (cannot recover the private key)", e);
         }
         throw new CaException(file + ": holds no private key entry (export it with --with-key)");
