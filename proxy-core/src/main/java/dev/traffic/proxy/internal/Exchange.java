@@ -455,9 +455,13 @@ public final class Exchange implements UpstreamListener {
         if (close) clientKeepAlive = false;
         state = State.REFUSED;
         responseComplete = true;
-        clientGate.resume(ReadGate.WAITING_UPSTREAM | ReadGate.INSPECTING | ReadGate.PEER_UNWRITABLE);
         client.writeAndFlush(resp);
-        if (requestComplete) done();
+        if (requestComplete) {
+            done();
+            return;
+        }
+        // drain the rest of the request body (released as it comes); done() when it ends
+        clientGate.resume(ReadGate.WAITING_UPSTREAM | ReadGate.INSPECTING | ReadGate.PEER_UNWRITABLE);
     }
 
     /** The upstream failed after the response head went out: the client connection cannot be saved. */
@@ -468,6 +472,7 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void abort() {
+        if (state == State.DONE) return;
         if (up != null) {
             up.attach(null);
             up.channel().close();
@@ -480,7 +485,10 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void done() {
+        if (state == State.DONE) return;
         state = State.DONE;
+        // the owner's resume decides when reading restarts (after it has forgotten this exchange)
+        clientGate.clear(ReadGate.WAITING_UPSTREAM | ReadGate.INSPECTING | ReadGate.PEER_UNWRITABLE);
         rec.finish();
         owner.exchangeDone(this, clientKeepAlive && !closeClientAfter);
     }

@@ -221,7 +221,7 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client connection {} failed: {}", session.clientAddress(), cause.toString());
+        log.debug("client connection {} failed", session.clientAddress(), cause);
         ctx.close();
     }
 }

@@ -47,6 +47,11 @@ public final class ReadGate {
         if (reasons == 0 && !channel.config().isAutoRead()) channel.config().setAutoRead(true);
     }
 
+    /** Forgets reasons without touching autoRead: the next {@link #resume} applies the result. */
+    public void clear(int reason) {
+        reasons &= ~reason;
+    }
+
     public boolean paused(int reason) {
         return (reasons & reason) != 0;
     }
