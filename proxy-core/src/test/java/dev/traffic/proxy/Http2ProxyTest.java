@@ -3,6 +3,7 @@ package dev.traffic.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.traffic.proxy.testing.AlpnTestUpstream;
+import dev.traffic.proxy.testing.Await;
 import dev.traffic.proxy.testing.Cmd;
 import dev.traffic.proxy.testing.H2TestClient;
 import dev.traffic.proxy.testing.LeakWatch;
@@ -174,15 +175,17 @@ class Http2ProxyTest {
     void aStalledStreamDoesNotStallAnotherOnTheSameConnection() throws Exception {
         try (H2TestClient c = new H2TestClient(proxy.port(), proxy.pki.proxyCaPem(), "localhost", h2only.port())) {
             // 64 MiB that the client never reads: its windows (client and upstream side) fill up
+            long sentBefore = h2only.bytesSent.get();
             H2TestClient.Response slow = c.get("/bytes/67108864", false);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!h2only.requests.contains("/bytes/67108864") && System.nanoTime() < deadline) Thread.onSpinWait();
-            assertThat(h2only.requests).contains("/bytes/67108864");
+            Await.until("the upstream to get the stalled request", Duration.ofSeconds(10),
+                    () -> h2only.requests.contains("/bytes/67108864"));
             for (int i = 0; i < 5; i++) {
                 H2TestClient.Response fast = c.get("/small?fast=" + i, true).done.get(10, TimeUnit.SECONDS);
                 assertThat(fast.body.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
             }
             assertThat(slow.done).isNotDone();
+            // backpressure held: the proxy stopped reading the stalled upstream stream (windows only)
+            assertThat(h2only.bytesSent.get()).as("bytes the upstream could send into the stalled stream").isLessThan(sentBefore + (8L << 20));
             slow.stream.eventLoop().submit(() -> {
                 slow.stream.config().setAutoRead(true); // drain (and release) what it buffered
                 slow.stream.close(); // RST_STREAM; the proxy must end that flow

@@ -55,6 +55,8 @@ public final class AlpnTestUpstream implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final Channel server;
     public final AtomicInteger connections = new AtomicInteger();
+    /** Body bytes written by /bytes/N responses so far (all requests). */
+    public final java.util.concurrent.atomic.AtomicLong bytesSent = new java.util.concurrent.atomic.AtomicLong();
     public final List<String> requests = new CopyOnWriteArrayList<>();
     /** Per SSE request id (query {@code id}): System.nanoTime() when each event was written. */
     public final Map<String, List<Long>> sseSent = new ConcurrentHashMap<>();
@@ -184,7 +186,7 @@ public final class AlpnTestUpstream implements AutoCloseable {
     }
 
     /** Writes N bytes in 16 KiB pieces while the channel is writable. */
-    private static final class Pump extends ChannelInboundHandlerAdapter {
+    private final class Pump extends ChannelInboundHandlerAdapter {
         private final long total;
         private long sent;
 
@@ -209,6 +211,7 @@ public final class AlpnTestUpstream implements AutoCloseable {
                 ByteBuf b = ctx.alloc().buffer(len);
                 b.writeZero(len);
                 sent += len;
+                bytesSent.addAndGet(len);
                 if (sent == total) ctx.writeAndFlush(new DefaultLastHttpContent(b));
                 else ctx.writeAndFlush(new DefaultHttpContent(b));
             }
