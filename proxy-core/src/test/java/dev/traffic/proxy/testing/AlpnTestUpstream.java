@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TLS test upstream on 127.0.0.1 that speaks the ALPN protocols it is given (h2 and/or
  * http/1.1), serving the same HttpObject routes on both: {@code /small} ("hello"),
  * {@code /headers} (echoes version and headers), {@code /grpc} (gRPC-style: body then trailers
- * {@code grpc-status: 0}), {@code /sse} (5 events 200 ms apart, scheduled on the event loop; send
+ * {@code grpc-status: 0}), {@code /sse} (head, then 5 events 200 ms apart, scheduled on the event loop; send
  * times in {@link #sseSent}), {@code /bytes/N} (N bytes, sent while writable).
  */
 public final class AlpnTestUpstream implements AutoCloseable {
@@ -148,7 +148,8 @@ public final class AlpnTestUpstream implements AutoCloseable {
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
                 HttpUtil.setTransferEncodingChunked(r, true);
                 ctx.writeAndFlush(r);
-                sendEvent(ctx, 1, sent);
+                // the head goes first; each event follows 200 ms after the previous one (or the head)
+                ctx.executor().schedule(() -> sendEvent(ctx, 1, sent), 200, TimeUnit.MILLISECONDS);
             } else if (path.startsWith("/bytes/")) {
                 long n = Long.parseLong(path.substring(7));
                 HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
