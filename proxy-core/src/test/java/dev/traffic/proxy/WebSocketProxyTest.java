@@ -10,7 +10,10 @@ import dev.traffic.proxy.testing.WsEchoUpstream;
 import dev.traffic.store.model.Flow;
 import dev.traffic.store.model.FlowKind;
 import dev.traffic.store.model.WsMessage;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +38,7 @@ class WebSocketProxyTest {
     @TempDir static Path dir;
     static ProxyFixture proxy;
     static WsEchoUpstream echo;
+    static WsEchoUpstream plainEcho;
     static LeakWatch leaks;
 
     @BeforeAll
@@ -42,12 +46,14 @@ class WebSocketProxyTest {
         leaks = LeakWatch.watch();
         proxy = new ProxyFixture(dir, b -> b.maxBodyRecord(1000));
         echo = new WsEchoUpstream(TestPki.serverContext(proxy.pki.upstreamCa, "localhost"));
+        plainEcho = new WsEchoUpstream(null);
     }
 
     @AfterAll
     static void stop() {
         if (proxy != null) proxy.close();
         if (echo != null) echo.close();
+        if (plainEcho != null) plainEcho.close();
         leaks.assertNoLeaks();
     }
 
@@ -100,7 +106,7 @@ class WebSocketProxyTest {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
         closed.get(10, TimeUnit.SECONDS);
 
-        Flow f = proxy.sink.await(fl -> fl.kind() == FlowKind.WEBSOCKET);
+        Flow f = proxy.sink.await(fl -> fl.kind() == FlowKind.WEBSOCKET && fl.request().port() == echo.port());
         assertThat(f.response().status()).isEqualTo(101);
         assertThat(f.request().path()).isEqualTo("/ws");
         assertThat(f.end()).isNotNull();
@@ -121,5 +127,68 @@ class WebSocketProxyTest {
         // the upgrade went upstream with its hop-by-hop headers, without extension negotiation
         assertThat(echo.upgradeHeaders).contains("upgrade: websocket").anyMatch(h -> h.startsWith("connection: ") && h.toLowerCase().contains("upgrade"));
         assertThat(echo.upgradeHeaders).noneMatch(h -> h.startsWith("sec-websocket-extensions"));
+    }
+
+    @Test
+    void plainWsThroughAbsoluteFormUpgradeIsRelayedFrameByFrame() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            String authority = "127.0.0.1:" + plainEcho.port();
+            out.write(("GET http://" + authority + "/ws HTTP/1.1\r\nHost: " + authority + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = readHead(in).toLowerCase();
+            assertThat(head).startsWith("http/1.1 101");
+            assertThat(head).contains("upgrade: websocket").contains("connection: upgrade")
+                    .contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=");
+            // a masked text frame split in two writes: "hi" (FIN=0) then continuation " there" (FIN=1)
+            out.write(maskedFrame(0x01, false, "hi"));
+            out.flush();
+            out.write(maskedFrame(0x00, true, " there"));
+            out.flush();
+            // the echo server answers with one unmasked text frame
+            assertThat(in.read()).isEqualTo(0x81);
+            int len = in.read();
+            assertThat(len).isEqualTo(8);
+            assertThat(new String(in.readNBytes(len), StandardCharsets.UTF_8)).isEqualTo("hi there");
+            out.write(maskedFrame(0x08, true, ""));
+            out.flush();
+            assertThat(in.read()).isEqualTo(0x88); // the server's close frame
+            in.readNBytes(in.read() & 0x7f);
+            assertThat(in.read()).as("proxy closes after the upstream closed").isEqualTo(-1);
+        }
+        Flow f = proxy.sink.await(fl -> fl.kind() == FlowKind.WEBSOCKET && "http".equals(fl.request().scheme()));
+        assertThat(f.messages()).hasSize(2);
+        assertThat(new String(f.messages().get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("hi there");
+        assertThat(f.messages().get(0).direction()).isEqualTo(WsMessage.Direction.CLIENT_TO_SERVER);
+        assertThat(f.messages().get(1).direction()).isEqualTo(WsMessage.Direction.SERVER_TO_CLIENT);
+        assertThat(plainEcho.upgradeHeaders).contains("upgrade: websocket")
+                .noneMatch(h -> h.startsWith("sec-websocket-extensions"));
+    }
+
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new AssertionError("closed before the response head ended: " + sb);
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    private static byte[] maskedFrame(int opcode, boolean fin, String payload) {
+        byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        byte[] f = new byte[2 + 4 + p.length];
+        f[0] = (byte) ((fin ? 0x80 : 0) | opcode);
+        f[1] = (byte) (0x80 | p.length);
+        System.arraycopy(mask, 0, f, 2, 4);
+        for (int i = 0; i < p.length; i++) f[6 + i] = (byte) (p[i] ^ mask[i & 3]);
+        return f;
     }
 }

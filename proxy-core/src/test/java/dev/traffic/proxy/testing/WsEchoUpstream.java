@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Netty WebSocket echo server on 127.0.0.1 (TLS when given a context): path {@code /ws} echoes
- * every text and binary message back; the upgrade request headers are kept for assertions.
+ * every text and binary message (reassembled from fragments) back; the upgrade request headers are kept for assertions.
  */
 public final class WsEchoUpstream implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -45,6 +46,7 @@ public final class WsEchoUpstream implements AutoCloseable {
                                     }
                                 },
                                 new WebSocketServerProtocolHandler("/ws"),
+                                new WebSocketFrameAggregator(1 << 20),
                                 new SimpleChannelInboundHandler<WebSocketFrame>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
