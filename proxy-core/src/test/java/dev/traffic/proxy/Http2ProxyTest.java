@@ -195,4 +195,17 @@ class Http2ProxyTest {
         assertThat(f.error()).isNotNull();
         assertThat(f.response().body().size()).isLessThan(64L << 20);
     }
+
+    @Test
+    void concurrentFirstRequestsShareOneNewUpstreamConnection() throws Exception {
+        try (AlpnTestUpstream fresh = new AlpnTestUpstream(proxy.pki.upstreamCa, "localhost", "h2", "http/1.1");
+             H2TestClient c = new H2TestClient(proxy.port(), proxy.pki.proxyCaPem(), "localhost", fresh.port())) {
+            List<H2TestClient.Response> all = new ArrayList<>();
+            for (int i = 0; i < 20; i++) all.add(c.get("/small?burst=" + i, true)); // all before any upstream exists
+            for (H2TestClient.Response r : all) {
+                assertThat(r.done.get(10, TimeUnit.SECONDS).body.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
+            }
+            assertThat(fresh.connections.get()).as("upstream connections for 20 concurrent first requests").isEqualTo(1);
+        }
+    }
 }
