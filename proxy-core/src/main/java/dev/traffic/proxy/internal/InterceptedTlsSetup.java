@@ -96,6 +96,7 @@ final class InterceptedTlsSetup extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // SslHandler reports garbage and handshake errors here as well as through the completion event.
+        log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
         ctx.close();
     }
 }

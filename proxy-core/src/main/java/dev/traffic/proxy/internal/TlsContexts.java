@@ -106,7 +106,7 @@ public final class TlsContexts {
 
     private static SslContext serverContext(KeyManagerFactory kmf, SslProvider provider) throws SSLException {
         // BoringSSL would otherwise re-encode the leaf key and chain on every handshake.
-        KeyManagerFactory keys = provider == SslProvider.OPENSSL ? new OpenSslCachingX509KeyManagerFactory(kmf) : kmf;
+        KeyManagerFactory keys = provider == SslProvider.OPENSSL && !Boolean.getBoolean("traffic.nokmcache") ? new OpenSslCachingX509KeyManagerFactory(kmf) : kmf;
         return SslContextBuilder.forServer(keys)
                 .sslProvider(provider)
                 .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.clientProtocols()))
