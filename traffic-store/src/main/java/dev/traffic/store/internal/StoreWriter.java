@@ -216,8 +216,12 @@ public final class StoreWriter implements Runnable {
             checkpoint();
             lastCheckpoint = now;
         }
-        if (journal.full() && !stopping) journal.openSegment(nextSeq);
-        if (now - lastRetention >= TimeUnit.SECONDS.toNanos(10) && !stopping) {
+        boolean rolled = false;
+        if (journal.full() && !stopping) {
+            journal.openSegment(nextSeq);
+            rolled = true;
+        }
+        if ((rolled || now - lastRetention >= TimeUnit.SECONDS.toNanos(10)) && !stopping) {
             lastRetention = now;
             JournalEvent ev = retention.apply(journal.segment());
             if (ev != null) {
