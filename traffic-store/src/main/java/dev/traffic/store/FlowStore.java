@@ -122,6 +122,32 @@ public final class FlowStore implements FlowSink {
         }
     }
 
+    /**
+     * {@code traffic reindex}: rebuilds the Lucene index from the journal. Needs the writer lock
+     * (a running proxy indexes by itself and holds it). Returns the last seq indexed.
+     */
+    public static long reindex(Path storeDir, java.util.function.LongConsumer progress) throws IOException {
+        StoreLayout layout = new StoreLayout(storeDir.toAbsolutePath());
+        if (!layout.exists()) throw new StoreException("no flow store at " + storeDir);
+        layout.checkVersion();
+        try (FileChannel lockCh = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock l;
+            try {
+                l = lockCh.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                throw new StoreException("store " + storeDir + " is open by a running proxy, which keeps its index up to date itself; stop it to rebuild the index");
+            }
+            try {
+                return Indexer.rebuild(layout, StoreOptions.DEFAULTS.maxIndexedBodyBytes(), progress);
+            } finally {
+                l.release();
+            }
+        }
+    }
+
     /** Makes the leaf file agree with the journal (it may be behind or ahead after a crash) and rebuilds the tree. */
     private static MerkleLog reconcileLeaves(StoreLayout layout, LeafFile leaves, long lastSeq) throws IOException {
         if (leaves.count() > lastSeq) {

@@ -250,6 +250,23 @@ public final class StoreReader implements AutoCloseable {
         return Optional.ofNullable(fetch(s.storedFields().document(top.scoreDocs[0].doc), true));
     }
 
+    /** The last {@code n} flows of the journal, oldest first (walks segments from the newest). */
+    public List<Flow> last(int n, boolean bodies) throws IOException {
+        java.util.ArrayDeque<Flow> out = new java.util.ArrayDeque<>();
+        List<Path> segs = Segments.list(layout.journalDir());
+        for (int i = segs.size() - 1; i >= 0 && out.size() < n; i--) {
+            List<Flow> inSeg = new ArrayList<>();
+            try (SegmentReader r = new SegmentReader(segs.get(i))) {
+                if (!r.headerPresent()) continue;
+                for (Record rec; (rec = Recovery.nextSkippingDamage(r)) != null; ) {
+                    if (rec.type() == Segments.FLOW) inSeg.add(FlowRecords.decode(rec.payload(), bodies ? r.channel() : null));
+                }
+            }
+            for (int j = inSeg.size() - 1; j >= 0 && out.size() < n; j--) out.addFirst(inSeg.get(j));
+        }
+        return new ArrayList<>(out);
+    }
+
     /** Reads a flow by seq straight from the journal segment that holds it. */
     public Optional<Flow> bySeq(long seq) throws IOException {
         Path pick = null;
