@@ -1,0 +1,282 @@
+package dev.traffic.detect.internal;
+
+import dev.traffic.detect.Fingerprint;
+import dev.traffic.detect.Policy;
+import dev.traffic.detect.SessionState;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The working state of one request's scan (single-threaded, discarded afterwards): runs the token
+ * rules and the known-secret matcher over each {@link Segment}, peels encodings (base64 at any
+ * alignment, hex, base32, percent, escapes, gzip/deflate inside base64) to a bounded depth and
+ * budget, and turns hits into deduplicated findings plus the literals to redact.
+ */
+public final class RequestScan {
+    static final int MAX_DEPTH = 4;
+    static final int MIN_RUN = 16;
+    private static final int PROBE_CHARS = 96;
+    private static final int MAX_INFLATE = 1 << 20;
+
+    private final Engine engine;
+    private final String host;
+    private final String path;
+    private final boolean sink;
+    private final String session;
+    private final SessionState state;
+    private final Map<String, Finding> findings = new LinkedHashMap<>();
+    private final Map<String, String> redactions = new LinkedHashMap<>();
+    private long budget = 8L << 20;
+    private int decodes;
+
+    RequestScan(Engine engine, String host, String path, String session, SessionState state) {
+        this.engine = engine;
+        this.host = host;
+        this.path = path;
+        this.sink = engine.policy().isSink(host, path);
+        this.session = session;
+        this.state = state;
+    }
+
+    public List<Finding> findings() {
+        return new ArrayList<>(findings.values());
+    }
+
+    public Map<String, String> redactions() {
+        return redactions;
+    }
+
+    String host() {
+        return host;
+    }
+
+    String session() {
+        return session;
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    public void scan(Segment s) {
+        String t = s.text();
+        if (t.isEmpty()) return;
+        List<Hit> hits = new ArrayList<>(4);
+        engine.rules().scan(t, hits);
+        engine.known().scan(t, hits);
+        for (Hit h : hits) report(s, h);
+        if (s.value()) {
+            valueChecks(s, hits);
+        } else if (sink) {
+            tokenChecks(s, hits, false);
+        }
+        if (s.depth() < MAX_DEPTH) {
+            decodeRuns(s, hits);
+            if (hasPercent(t)) {
+                String pd = Decoders.percent(t, false);
+                if (!pd.equals(t)) scan(s.view(pd, t));
+            }
+            if (t.indexOf("\\u") >= 0 || t.indexOf("\\x") >= 0) {
+                String un = Decoders.unescape(t);
+                if (!un.equals(t)) scan(s.view(un, t));
+            }
+        }
+    }
+
+    private static boolean hasPercent(String t) {
+        int i = t.indexOf('%');
+        while (i >= 0 && i + 2 < t.length()) {
+            if (Chars.hex(t.charAt(i + 1)) && Chars.hex(t.charAt(i + 2))) return true;
+            i = t.indexOf('%', i + 1);
+        }
+        return false;
+    }
+
+    /** Whole-value checks: a piece of a known secret, or a random-looking blob sent to a sink. */
+    private void valueChecks(Segment s, List<Hit> hits) {
+        String v = s.text().strip();
+        if (v.length() <= 512 && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
+        tokenChecks(s, hits, true);
+    }
+
+    private void fragmentCheck(Segment s, String v, int start, int end) {
+        KnownSecrets known = engine.known();
+        if (known.isEmpty()) return;
+        KnownSecrets.Fragment f = known.fragment(v, 6);
+        if (f == null && session != null && state != null) {
+            KnownSecrets.Fragment small = known.fragment(v, 4);
+            if (small != null && state.adjoinsPiece(session, small.entry().secret().name(), small.from(), small.to())) {
+                f = small;
+            }
+        }
+        if (f == null) return;
+        if (session != null && state != null) state.recordPiece(session, f.entry().secret().name(), f.from(), f.to());
+        report(s, known.fragmentHit(f, start, end));
+    }
+
+    /** Splits text into key-alphabet tokens; fragment checks on short ones, entropy checks at sinks. */
+    private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
+        String t = s.text();
+        int n = t.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && !tokenChar(t.charAt(i))) i++;
+            int st = i;
+            while (i < n && tokenChar(t.charAt(i))) i++;
+            if (i - st < 4 || covered(hits, st, i)) continue;
+            String tok = t.substring(st, i);
+            if (fragments && (st > 0 || i < n) && tok.length() <= 512) fragmentCheck(s, tok, st, i);
+            if (sink && Entropy.randomSecretLike(tok)) {
+                report(s, new Hit("high-entropy-to-sink", "generic", tok, st, i, Hit.Strength.WEAK,
+                        "random-looking value sent to a known exfiltration sink", false, false, false, null));
+            }
+        }
+    }
+
+    private static boolean tokenChar(char c) {
+        return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
+    }
+
+    private static boolean covered(List<Hit> hits, int s, int e) {
+        for (Hit h : hits) if (s < h.end() && e > h.start()) return true;
+        return false;
+    }
+
+    private static boolean b64(char c) {
+        return Chars.urlB64(c) || c == '+' || c == '/';
+    }
+
+    /** Finds encoded runs and scans what they decode to when that is text (or compressed text). */
+    private void decodeRuns(Segment s, List<Hit> hits) {
+        String t = s.text();
+        int n = t.length();
+        int i = 0;
+        while (i < n) {
+            if (!b64(t.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            boolean hex = true, b32u = true, b32l = true;
+            while (i < n) {
+                char c = t.charAt(i);
+                if (!b64(c)) break;
+                if (!Chars.hex(c)) hex = false;
+                boolean d27 = c >= '2' && c <= '7';
+                if (!(Chars.upper(c) || d27)) b32u = false;
+                if (!(Chars.lower(c) || d27)) b32l = false;
+                i++;
+            }
+            int end = i;
+            if (end - start < MIN_RUN || inside(hits, start, end)) continue;
+            if (budget <= 0 || decodes > 4096) return;
+            decodes++;
+            tryDecode(s, start, end, hex, b32u || b32l);
+        }
+    }
+
+    private static boolean inside(List<Hit> hits, int s, int e) {
+        for (Hit h : hits) if (s >= h.start() && e <= h.end()) return true;
+        return false;
+    }
+
+    private void tryDecode(Segment s, int start, int end, boolean hex, boolean b32) {
+        String t = s.text();
+        int len = end - start;
+        int padEnd = end;
+        while (padEnd < t.length() && padEnd - end < 2 && t.charAt(padEnd) == '=') padEnd++;
+        String literal = t.substring(start, padEnd);
+        if (hex && (len & 1) == 0) {
+            byte[] b = Decoders.hex(t, start, end);
+            if (b != null && Decoders.mostlyText(b)) {
+                emit(s, b, "hex", literal);
+                return;
+            }
+        }
+        if (b32 && len >= MIN_RUN) {
+            byte[] b = Decoders.base32(t, start, end);
+            if (b != null && b.length >= 8 && Decoders.mostlyText(b)) {
+                emit(s, b, "base32", literal);
+                return;
+            }
+        }
+        int maxShift = len <= 4096 ? 3 : 0;
+        for (int k = 0; k <= maxShift; k++) {
+            int probeEnd = Math.min(end, start + k + PROBE_CHARS);
+            byte[] probe = Decoders.base64(t, start + k, probeEnd);
+            if (probe == null || probe.length < 6) continue;
+            boolean magic = Decoders.compressedMagic(probe);
+            if (!magic && !Decoders.mostlyText(probe)) continue;
+            byte[] full = probeEnd == end ? probe : Decoders.base64(t, start + k, end);
+            if (full == null) continue;
+            if (magic) {
+                byte[] inflated = Decoders.inflate(full, MAX_INFLATE);
+                if (inflated != null && Decoders.mostlyText(inflated)) {
+                    String layer = (full[0] & 0xff) == 0x1f ? "base64>gzip" : "base64>deflate";
+                    emit(s, inflated, layer, literal);
+                    return;
+                }
+                continue;
+            }
+            if (Decoders.mostlyText(full)) {
+                emit(s, full, "base64", literal);
+                return;
+            }
+        }
+    }
+
+    private void emit(Segment s, byte[] decoded, String layer, String literal) {
+        budget -= decoded.length;
+        scan(s.child(Decoders.latin1(decoded), layer, literal));
+    }
+
+    /** Scores a hit against the destination policy and records the finding and/or the redaction. */
+    void report(Segment s, Hit h) {
+        report(s, h, Verdicts.severity(h, s.location(), host, path, engine.policy()));
+    }
+
+    void report(Segment s, Hit h, Severity sev) {
+        String fp = Fingerprint.of(h.secret());
+        String hitText = s.text().substring(h.start(), h.end());
+        boolean redact = sev != null || h.provisioned() || h.canary() || h.strength() != Hit.Strength.WEAK;
+        if (redact) {
+            String lit = s.wire() == null || s.wire().contains(hitText) ? hitText : s.wire();
+            if (lit.length() >= 4) redactions.putIfAbsent(lit, "[REDACTED:" + h.rule() + ":" + fp + "]");
+        }
+        if (sev == null) return;
+        String enc = h.extraEncoding() == null ? s.encoding()
+                : "plain".equals(s.encoding()) ? h.extraEncoding() : s.encoding() + ">" + h.extraEncoding();
+        Finding f = new Finding(h.rule(), h.family(), sev, s.location(), host, fp, enc,
+                h.detail() == null ? "" : h.detail());
+        String key = s.location() + "|" + fp;
+        Finding old = findings.get(key);
+        if (old == null || better(f, h, old)) findings.put(key, f);
+    }
+
+    private static boolean better(Finding f, Hit h, Finding old) {
+        int c = f.severity().compareTo(old.severity());
+        if (c != 0) return c > 0;
+        // same severity: keep the more specific explanation (the policy's own secret)
+        return (h.provisioned() || h.canary()) && !old.detail().contains("secret ");
+    }
+
+    void addFinding(Finding f) {
+        findings.putIfAbsent(f.location() + "|" + f.fingerprint() + "|" + f.rule(), f);
+    }
+
+    Policy policy() {
+        return engine.policy();
+    }
+
+    boolean sink() {
+        return sink;
+    }
+}

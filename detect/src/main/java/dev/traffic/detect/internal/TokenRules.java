@@ -1,0 +1,66 @@
+package dev.traffic.detect.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The table of token rules and the one Aho-Corasick automaton over all their keywords. Immutable
+ * and shared by every scan.
+ */
+public final class TokenRules {
+    private final List<TokenRule> rules = List.of(
+            new GitHubRules.Classic(), new GitHubRules.FineGrained(),
+            new AiRules.SkKeys(), new AiRules.HuggingFace(),
+            new AwsRules.KeyId(), new AwsRules.LabelledSecret(), new AwsRules.SessionToken(),
+            new ChatRules.Slack(), new ChatRules.SlackWebhook(), new ChatRules.DiscordWebhook(), new ChatRules.Telegram(),
+            new MiscRules.Stripe(), new MiscRules.PyPI(),
+            new JwtRule(), new KeyRules.Pem(), new KeyRules.Age(), new KeyRules.GcpServiceAccount());
+    private final AhoCorasick automaton;
+    private final TokenRule[] ruleOf;
+    private final String[] keywordOf;
+
+    public TokenRules() {
+        List<String> kws = new ArrayList<>();
+        List<TokenRule> owners = new ArrayList<>();
+        for (TokenRule r : rules) {
+            for (String k : r.keywords()) {
+                kws.add(k);
+                owners.add(r);
+            }
+        }
+        automaton = new AhoCorasick(kws);
+        ruleOf = owners.toArray(new TokenRule[0]);
+        keywordOf = kws.toArray(new String[0]);
+    }
+
+    /** Every format match in {@code text}, in order of keyword position. */
+    public void scan(String text, List<Hit> out) {
+        automaton.search(text, 0, text.length(), (id, start) -> {
+            Hit h = ruleOf[id].match(text, start, keywordOf[id]);
+            if (h != null) out.add(h);
+            return true;
+        });
+        // Discord bot tokens have no keyword: check each "run." boundary (cheap length test first)
+        int runStart = -1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Chars.urlB64(c)) {
+                if (runStart < 0) runStart = i;
+            } else {
+                if (c == '.' && runStart >= 0 && i - runStart >= 23 && i - runStart <= 28) {
+                    Hit h = DiscordBotToken.at(text, runStart, i);
+                    if (h != null) out.add(h);
+                }
+                runStart = -1;
+            }
+        }
+    }
+
+    /** The format of a whole value (a policy secret), or null when it has none. */
+    public Hit identify(String value) {
+        List<Hit> hits = new ArrayList<>();
+        scan(value, hits);
+        for (Hit h : hits) if (h.start() == 0 && h.end() >= value.length() - 1) return h;
+        return hits.isEmpty() ? null : hits.get(0);
+    }
+}
