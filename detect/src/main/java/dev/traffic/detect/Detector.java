@@ -37,7 +37,21 @@ public final class Detector {
         String host = request.host() == null ? "" : request.host().toLowerCase(Locale.ROOT);
         RequestScan rs = engine.begin(host, request.path(), ctx.session(), ctx.state());
         RequestWalker.walk(rs, request, ctx.scanWindow());
+        rs.finish();
         return new ScanResult(rs.findings(), rs.redactions());
+    }
+
+    /**
+     * Offline first pass: records the request's pieces of known secrets (and DNS-label domains) in
+     * the session state without reporting, so that a second pass over the same session also flags
+     * the first pieces of a secret split across requests, which inline scanning cannot know yet.
+     */
+    public void prime(FlowRequest request, ScanContext ctx) {
+        if (ctx.session() == null || ctx.state() == null) return;
+        String host = request.host() == null ? "" : request.host().toLowerCase(Locale.ROOT);
+        RequestScan rs = engine.begin(host, request.path(), ctx.session(), ctx.state());
+        rs.priming(true);
+        RequestWalker.walk(rs, request, ctx.scanWindow());
     }
 
     /** A client-to-server WebSocket message on a connection to {@code host}. */

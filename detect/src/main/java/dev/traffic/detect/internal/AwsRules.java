@@ -58,6 +58,13 @@ final class AwsRules {
         return null;
     }
 
+    /** A standalone 40-char value that could be a secret access key. */
+    static boolean looksLikeSecretKey(String v) {
+        if (v.length() != 40 || example(v)) return false;
+        for (int i = 0; i < 40; i++) if (!Chars.stdB64(v.charAt(i))) return false;
+        return mixed(v, 0, 40);
+    }
+
     private static boolean mixed(String t, int s, int e) {
         boolean u = false, l = false, d = false;
         for (int i = s; i < e; i++) {

@@ -191,32 +191,33 @@ public final class KnownSecrets {
                 !e.secret().canary(), e.secret().canary(), false, "plain".equals(variant) ? null : variant);
     }
 
-    /** A piece of a secret: which one, and where in its normalised form. */
-    public record Fragment(Entry entry, int from, int to) {}
+    /** A piece of a secret: which one, where in its normalised form, how much of it is private. */
+    public record Fragment(Entry entry, int from, int to, int privateChars) {}
 
     /**
-     * When a whole value is a distinctive piece of a secret (at least {@code minLen} normalised
-     * chars, {@code minLen} of them past the secret's shared public prefix), which piece it is.
+     * When a whole value (at least {@code minLen} normalised chars) is a piece of a secret, which
+     * piece it is and how many of its chars lie past the secret's shared public prefix.
      */
     public Fragment fragment(String value, int minLen) {
         if (entries.isEmpty()) return null;
         String nv = normalize(value);
         if (nv.length() < minLen || nv.length() > 512) return null;
+        Fragment best = null;
         for (Entry e : entries) {
             String n = e.normalized();
             if (nv.length() >= n.length()) continue;
             int at = n.indexOf(nv);
             boolean reversed = false;
-            if (at < 0) {
+            if (at < 0 && nv.length() >= 8) {
                 at = n.indexOf(new StringBuilder(nv).reverse().toString());
                 reversed = true;
             }
             if (at < 0) continue;
-            int privateChars = at + nv.length() - Math.max(at, e.publicPrefix());
-            if (privateChars < minLen) continue;
-            if (!reversed || nv.length() >= 8) return new Fragment(e, at, at + nv.length());
+            int privateChars = Math.max(0, at + nv.length() - Math.max(at, e.publicPrefix()));
+            Fragment f = new Fragment(e, at, at + nv.length(), reversed ? privateChars : privateChars);
+            if (best == null || f.privateChars() > best.privateChars()) best = f;
         }
-        return null;
+        return best;
     }
 
     public Hit fragmentHit(Fragment f, int start, int end) {

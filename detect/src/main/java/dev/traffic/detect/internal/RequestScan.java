@@ -32,6 +32,9 @@ public final class RequestScan {
     private final Map<String, String> redactions = new LinkedHashMap<>();
     private long budget = 8L << 20;
     private int decodes;
+    private boolean priming;
+    private boolean sawAwsKeyId;
+    private final List<Object[]> awsSecretCandidates = new ArrayList<>();
 
     RequestScan(Engine engine, String host, String path, String session, SessionState state) {
         this.engine = engine;
@@ -40,6 +43,23 @@ public final class RequestScan {
         this.sink = engine.policy().isSink(host, path);
         this.session = session;
         this.state = state;
+    }
+
+    /** Priming: only record session pieces (an offline first pass over a whole session). */
+    public void priming(boolean p) {
+        priming = p;
+    }
+
+    /** Call after the walk: pairs AWS secret keys and key ids seen in different values. */
+    public void finish() {
+        if (!sawAwsKeyId) return;
+        for (Object[] c : awsSecretCandidates) {
+            Segment s = (Segment) c[0];
+            String v = (String) c[1];
+            int st = (int) c[2];
+            report(s, new Hit("aws-secret-access-key", "aws", v, st, st + v.length(), Hit.Strength.VALIDATED,
+                    "paired with an access key id in the same request", false, false, false, null));
+        }
     }
 
     public List<Finding> findings() {
@@ -104,22 +124,38 @@ public final class RequestScan {
     private void valueChecks(Segment s, List<Hit> hits) {
         String v = s.text().strip();
         if (v.length() <= 512 && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
+        if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
+            awsSecretCandidates.add(new Object[] {s, v, s.text().indexOf(v)});
+        }
         tokenChecks(s, hits, true);
     }
 
     private void fragmentCheck(Segment s, String v, int start, int end) {
         KnownSecrets known = engine.known();
         if (known.isEmpty()) return;
-        KnownSecrets.Fragment f = known.fragment(v, 6);
-        if (f == null && session != null && state != null) {
-            KnownSecrets.Fragment small = known.fragment(v, 4);
-            if (small != null && state.adjoinsPiece(session, small.entry().secret().name(), small.from(), small.to())) {
-                f = small;
-            }
-        }
+        KnownSecrets.Fragment f = known.fragment(v, 4);
         if (f == null) return;
-        if (session != null && state != null) state.recordPiece(session, f.entry().secret().name(), f.from(), f.to());
-        report(s, known.fragmentHit(f, start, end));
+        boolean tracked = session != null && state != null;
+        String name = f.entry().secret().name();
+        if (tracked) state.recordPiece(session, name, f.from(), f.to());
+        if (priming) return;
+        // a distinctive piece stands on its own; a short or prefix-only one needs a neighbour piece
+        boolean distinctive = f.privateChars() >= 6 && mixed(v);
+        if (distinctive || (tracked && state.adjoinsPiece(session, name, f.from(), f.to()))) {
+            report(s, known.fragmentHit(f, start, end));
+        }
+    }
+
+    /** At least two of upper/lower/digit: random key material rather than a word. */
+    private static boolean mixed(String v) {
+        int u = 0, l = 0, d = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (Chars.upper(c)) u = 1;
+            else if (Chars.lower(c)) l = 1;
+            else if (Chars.digit(c)) d = 1;
+        }
+        return u + l + d >= 2;
     }
 
     /** Splits text into key-alphabet tokens; fragment checks on short ones, entropy checks at sinks. */
@@ -240,6 +276,8 @@ public final class RequestScan {
 
     /** Scores a hit against the destination policy and records the finding and/or the redaction. */
     void report(Segment s, Hit h) {
+        if (priming) return;
+        if (h.rule().equals("aws-access-token")) sawAwsKeyId = true;
         report(s, h, Verdicts.severity(h, s.location(), host, path, engine.policy()));
     }
 

@@ -37,7 +37,7 @@ public final class TokenRules {
     public void scan(String text, List<Hit> out) {
         automaton.search(text, 0, text.length(), (id, start) -> {
             Hit h = ruleOf[id].match(text, start, keywordOf[id]);
-            if (h != null) out.add(h);
+            if (h != null && !placeholder(h.secret())) out.add(h);
             return true;
         });
         // Discord bot tokens have no keyword: check each "run." boundary (cheap length test first)
@@ -54,6 +54,26 @@ public final class TokenRules {
                 runStart = -1;
             }
         }
+    }
+
+    /**
+     * Documentation placeholders ({@code hf_XXXXXXXX...}, {@code ghp_xxxx...}): a long run of one
+     * character, or too few distinct characters for key material.
+     */
+    static boolean placeholder(String s) {
+        int run = 1, maxRun = 1;
+        boolean[] seen = new boolean[128];
+        int distinct = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (i > 0 && c == s.charAt(i - 1)) maxRun = Math.max(maxRun, ++run);
+            else run = 1;
+            if (c < 128 && !seen[c]) {
+                seen[c] = true;
+                distinct++;
+            }
+        }
+        return maxRun >= 8 || (s.length() >= 20 && distinct < 10);
     }
 
     /** The format of a whole value (a policy secret), or null when it has none. */
