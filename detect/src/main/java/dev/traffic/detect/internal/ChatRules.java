@@ -57,7 +57,8 @@ final class ChatRules {
         @Override
         public Hit match(String t, int at, String kw) {
             int back = Math.max(0, at - 16);
-            if (!t.substring(back, at).contains("discord")) return null;
+            // in a URL it follows the discord host; a request path to that host starts with it
+            if (at != 0 && !t.substring(back, at).contains("discord")) return null;
             int s = at + kw.length();
             int idEnd = Chars.runEnd(t, s, 25, Chars::digit);
             if (idEnd - s < 15 || idEnd >= t.length() || t.charAt(idEnd) != '/') return null;

@@ -33,6 +33,7 @@ public final class RequestScan {
     private long budget = 8L << 20;
     private int decodes;
     private boolean priming;
+    private final List<String> addresses = new ArrayList<>(1);
     private boolean sawAwsKeyId;
     private final List<Object[]> awsSecretCandidates = new ArrayList<>();
 
@@ -275,7 +276,14 @@ public final class RequestScan {
     }
 
     /** Scores a hit against the destination policy and records the finding and/or the redaction. */
+    /** True when {@code part} lies inside a webhook URL credential already seen in this request. */
+    boolean insideAddress(String part) {
+        for (String a : addresses) if (a.contains(part)) return true;
+        return false;
+    }
+
     void report(Segment s, Hit h) {
+        if (h.address()) addresses.add(h.secret());
         if (priming) return;
         if (h.rule().equals("aws-access-token")) sawAwsKeyId = true;
         report(s, h, Verdicts.severity(h, s.location(), host, path, engine.policy()));

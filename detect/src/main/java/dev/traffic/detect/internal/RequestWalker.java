@@ -53,7 +53,7 @@ public final class RequestWalker {
         if (rs.engine().known().isEmpty() && !rs.sink()) return;
         // path segments are values too: pieces of a secret, random blobs to sinks
         for (String seg : path.split("/")) {
-            if (seg.length() >= 4) {
+            if (seg.length() >= 4 && !rs.insideAddress(seg)) {
                 String dec = Decoders.percent(seg, false);
                 rs.scan(new Segment(dec, "path", "plain", 1, true, dec.equals(seg) ? null : seg));
             }
