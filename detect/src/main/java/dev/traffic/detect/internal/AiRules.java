@@ -17,11 +17,11 @@ final class AiRules {
         @Override
         public Hit match(String t, int at, String kw) {
             if (!Chars.boundaryBefore(t, at)) return null;
-            int end = Chars.runEnd(t, at, 400, Chars::urlB64);
+            int end = Chars.runEnd(t, at, 400, Chars.URL_B64);
             int len = end - at;
             if (len < 40) return null;
             if (t.startsWith("sk-ant-", at)) {
-                int dash = t.indexOf('-', at + 7);
+                int dash = Chars.indexOf(t, "-", at + 7, end);
                 if (dash < 0 || dash >= end || len < 80) return null;
                 String kind = t.substring(at + 7, dash);
                 String rule = kind.startsWith("oat") ? "anthropic-oauth-token"
@@ -41,8 +41,7 @@ final class AiRules {
         }
 
         private static int indexOf(String t, String s, int from, int to) {
-            int i = t.indexOf(s, from);
-            return i >= 0 && i + s.length() <= to ? i : -1;
+            return Chars.indexOf(t, s, from, to);
         }
     }
 
@@ -57,7 +56,7 @@ final class AiRules {
         public Hit match(String t, int at, String kw) {
             if (!Chars.boundaryBefore(t, at)) return null;
             int s = at + 3;
-            int end = Chars.runEnd(t, s, 40, Chars::letter);
+            int end = Chars.runEnd(t, s, 40, Chars.LETTER);
             if (end - s != 34 || !Chars.boundaryAfter(t, end)) return null;
             return Hit.format("huggingface-access-token", "huggingface", t, at, end, Strength.FORMAT);
         }

@@ -49,7 +49,7 @@ final class AwsRules {
                 i++;
                 continue;
             }
-            int e = Chars.runEnd(t, i, 41, Chars::stdB64);
+            int e = Chars.runEnd(t, i, 41, Chars.STD_B64);
             if (e - i == 40 && (i >= skipTo || e <= skipFrom) && mixed(t, i, e) && !example(t.substring(i, e))) {
                 return new int[] {i, e};
             }

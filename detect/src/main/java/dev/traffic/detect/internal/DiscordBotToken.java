@@ -13,9 +13,9 @@ final class DiscordBotToken {
     static Hit at(String t, int s, int dot) {
         int l1 = dot - s;
         if (l1 < 23 || l1 > 28) return null;
-        int e2 = Chars.runEnd(t, dot + 1, 8, Chars::urlB64);
+        int e2 = Chars.runEnd(t, dot + 1, 8, Chars.URL_B64);
         if (e2 - dot - 1 != 6 || e2 >= t.length() || t.charAt(e2) != '.') return null;
-        int e3 = Chars.runEnd(t, e2 + 1, 40, Chars::urlB64);
+        int e3 = Chars.runEnd(t, e2 + 1, 40, Chars.URL_B64);
         int l3 = e3 - e2 - 1;
         if (l3 < 27 || l3 > 38) return null;
         byte[] id = Decoders.base64(t, s, dot);

@@ -18,7 +18,7 @@ final class GitHubRules {
         public Hit match(String t, int at, String kw) {
             if (!Chars.boundaryBefore(t, at)) return null;
             int s = at + 4;
-            int end = Chars.runEnd(t, s, 300, Chars::alnum);
+            int end = Chars.runEnd(t, s, 300, Chars.ALNUM);
             int len = end - s;
             boolean npm = kw.equals("npm_");
             String rule = npm ? "npm-access-token" : switch (kw.charAt(2)) {
@@ -35,7 +35,7 @@ final class GitHubRules {
             }
             if (kw.equals("ghs_") && len >= 60) {
                 // long installation-token form: no published checksum, distinctive length and prefix
-                int e2 = Chars.runEnd(t, s, 600, c -> Chars.urlB64(c) || c == '.');
+                int e2 = Chars.runEnd(t, s, 600, Chars.URL_B64 | Chars.DOT);
                 return Hit.format(rule, family, t, at, e2, Strength.FORMAT);
             }
             return null;
@@ -53,10 +53,10 @@ final class GitHubRules {
         public Hit match(String t, int at, String kw) {
             if (!Chars.boundaryBefore(t, at)) return null;
             int s = at + kw.length();
-            int end = Chars.runEnd(t, s, 200, c -> Chars.alnum(c) || c == '_');
+            int end = Chars.runEnd(t, s, 200, Chars.ALNUM | Chars.USCORE);
             int len = end - s;
             if (len < 70 || len > 100) return null;
-            int us = t.indexOf('_', s);
+            int us = Chars.indexOf(t, "_", s, end);
             if (us < 0 || us >= end || us - s < 16) return null;
             return Hit.format("github-fine-grained-pat", "github", t, at, end, Strength.FORMAT);
         }

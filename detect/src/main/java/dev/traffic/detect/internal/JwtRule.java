@@ -18,11 +18,11 @@ final class JwtRule implements TokenRule {
     @Override
     public Hit match(String t, int at, String kw) {
         if (at > 0 && Chars.urlB64(t.charAt(at - 1))) return null;
-        int h = Chars.runEnd(t, at, 2048, Chars::urlB64);
+        int h = Chars.runEnd(t, at, 2048, Chars.URL_B64);
         if (h >= t.length() || t.charAt(h) != '.' || h - at < 10) return null;
-        int p = Chars.runEnd(t, h + 1, 16384, Chars::urlB64);
+        int p = Chars.runEnd(t, h + 1, 16384, Chars.URL_B64);
         if (p - h - 1 < 10 || p >= t.length() || t.charAt(p) != '.') return null;
-        int end = Chars.runEnd(t, p + 1, 4096, Chars::urlB64);
+        int end = Chars.runEnd(t, p + 1, 4096, Chars.URL_B64);
         byte[] header = Decoders.base64(t, at, h);
         if (header == null) return null;
         String hj = new String(header, StandardCharsets.ISO_8859_1);

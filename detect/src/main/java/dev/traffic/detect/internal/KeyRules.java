@@ -16,13 +16,13 @@ final class KeyRules {
 
         @Override
         public Hit match(String t, int at, String kw) {
-            int labelEnd = t.indexOf("-----", at + kw.length());
+            int labelEnd = Chars.indexOf(t, "-----", at + kw.length(), at + kw.length() + 70);
             if (labelEnd < 0 || labelEnd - at > 60) return null;
             String label = t.substring(at + kw.length(), labelEnd);
             if (!label.endsWith("PRIVATE KEY") && !label.endsWith("PRIVATE KEY BLOCK")) return null;
             int bodyStart = labelEnd + 5;
             int limit = Math.min(t.length(), bodyStart + 16384);
-            int endMarker = t.indexOf("-----END", bodyStart);
+            int endMarker = Chars.indexOf(t, "-----END", bodyStart, limit + 8);
             int stop = endMarker < 0 || endMarker > limit ? limit : endMarker;
             int b64 = 0;
             for (int i = bodyStart; i < stop; i++) {
@@ -31,7 +31,8 @@ final class KeyRules {
                 else if (c == '.') return null; // "..." placeholder
             }
             if (b64 < 64) return null;
-            int end = endMarker < 0 || endMarker > limit ? stop : Math.min(t.length(), t.indexOf("-----", endMarker + 8) + 5);
+            int close = endMarker < 0 ? -1 : Chars.indexOf(t, "-----", endMarker + 8, endMarker + 80);
+            int end = endMarker < 0 || endMarker > limit || close < 0 ? stop : close + 5;
             if (end < endMarker) end = stop;
             return Hit.format("private-key", "private-key", t, at, end, Strength.VALIDATED)
                     .withDetail(label.toLowerCase(java.util.Locale.ROOT));
@@ -47,7 +48,7 @@ final class KeyRules {
         @Override
         public Hit match(String t, int at, String kw) {
             int s = at + kw.length();
-            int end = Chars.runEnd(t, s, 80, Chars::alnum);
+            int end = Chars.runEnd(t, s, 80, Chars.ALNUM);
             if (end - s != 58) return null;
             if (!Checksums.bech32(t.substring(at, end))) return null; // look-alike
             return Hit.format("age-secret-key", "age", t, at, end, Strength.VALIDATED);
@@ -64,7 +65,7 @@ final class KeyRules {
         @Override
         public Hit match(String t, int at, String kw) {
             int from = Math.max(0, at - 200);
-            int to = Math.min(t.length(), at + 4000);
+            int to = Math.min(t.length(), at + 2500);
             String win = t.substring(from, to);
             int pk = win.indexOf("\"private_key\"");
             if (pk < 0 || !win.contains("\"client_email\"")) return null;

@@ -17,7 +17,7 @@ final class MiscRules {
         public Hit match(String t, int at, String kw) {
             if (!Chars.boundaryBefore(t, at)) return null;
             int s = at + kw.length();
-            int end = Chars.runEnd(t, s, 256, Chars::alnum);
+            int end = Chars.runEnd(t, s, 256, Chars.ALNUM);
             if (end - s < 20) return null;
             boolean live = kw.contains("live");
             return Hit.format("stripe-access-token", "stripe", t, at, end, live ? Strength.FORMAT : Strength.WEAK);
@@ -33,7 +33,7 @@ final class MiscRules {
         @Override
         public Hit match(String t, int at, String kw) {
             if (!Chars.boundaryBefore(t, at)) return null;
-            int end = Chars.runEnd(t, at, 600, Chars::urlB64);
+            int end = Chars.runEnd(t, at, 600, Chars.URL_B64);
             if (end - at < 60) return null;
             return Hit.format("pypi-upload-token", "pypi", t, at, end, Strength.FORMAT);
         }

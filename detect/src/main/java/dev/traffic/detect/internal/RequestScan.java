@@ -21,6 +21,7 @@ public final class RequestScan {
     static final int MIN_RUN = 16;
     private static final int PROBE_CHARS = 96;
     private static final int MAX_INFLATE = 1 << 20;
+    private static final int MAX_FINDINGS = 256;
 
     private final Engine engine;
     private final String host;
@@ -183,6 +184,7 @@ public final class RequestScan {
     }
 
     private static boolean covered(List<Hit> hits, int s, int e) {
+        if (hits.size() > 64) return false; // keep it linear on hit-dense input
         for (Hit h : hits) if (s < h.end() && e > h.start()) return true;
         return false;
     }
@@ -221,6 +223,7 @@ public final class RequestScan {
     }
 
     private static boolean inside(List<Hit> hits, int s, int e) {
+        if (hits.size() > 64) return false;
         for (Hit h : hits) if (s >= h.start() && e <= h.end()) return true;
         return false;
     }
@@ -298,6 +301,7 @@ public final class RequestScan {
             if (lit.length() >= 4) redactions.putIfAbsent(lit, "[REDACTED:" + h.rule() + ":" + fp + "]");
         }
         if (sev == null) return;
+        if (findings.size() >= MAX_FINDINGS && sev.compareTo(Severity.MEDIUM) < 0) return; // bounded memory
         String enc = h.extraEncoding() == null ? s.encoding()
                 : "plain".equals(s.encoding()) ? h.extraEncoding() : s.encoding() + ">" + h.extraEncoding();
         Finding f = new Finding(h.rule(), h.family(), sev, s.location(), host, fp, enc,
