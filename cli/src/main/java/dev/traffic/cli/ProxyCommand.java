@@ -38,6 +38,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
+    @Mixin DetectOptions detect;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -108,6 +109,7 @@ public final class ProxyCommand implements Callable<Integer> {
         Path dir = caDir != null ? caDir.toAbsolutePath() : data.caDir();
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
         b.interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory());
+        dev.traffic.detect.Alerter alerter = detect.apply(b);
         FlowSink sink = openSink();
         b.sink(sink);
         Duration graceDuration = Values.duration("--grace", grace);
@@ -116,6 +118,7 @@ public final class ProxyCommand implements Callable<Integer> {
             server = ProxyServer.start(b.build());
         } catch (java.io.IOException e) {
             sink.close();
+            if (alerter != null) alerter.close();
             throw e;
         }
         InetSocketAddress a = server.address();
@@ -131,6 +134,7 @@ public final class ProxyCommand implements Callable<Integer> {
         ShutdownSignals.install(stop);
         server.awaitTermination();
         sink.close();
+        if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;

@@ -126,7 +126,7 @@ public final class Alerter implements AutoCloseable {
     byte[] body(String flowId, Finding f) {
         String title = "traffic: " + f.severity().label() + " " + f.rule() + " to " + f.host();
         String message = f.severity().label() + " finding " + f.rule() + " (family " + f.family() + ") in "
-                + f.location() + " of a request to " + f.host() + ", flow " + flowId + ", encoding " + f.encoding()
+                + f.location() + " of a request to " + f.host() + (flowId == null ? "" : ", flow " + flowId) + ", encoding " + f.encoding()
                 + ", fingerprint " + f.fingerprint();
         ObjectNode n = JSON.createObjectNode();
         switch (config.format()) {
