@@ -82,6 +82,21 @@ public final class AhoCorasick {
         boolean hit(int patternId, int start);
     }
 
+    /** Same over Latin-1 bytes (one byte per char of the original text, so indexes line up). */
+    public void search(byte[] text, Listener listener) {
+        int s = 0;
+        final int[] nx = next;
+        final int[][] outs = outputs;
+        for (int i = 0; i < text.length; i++) {
+            int c = text[i];
+            s = c >= 0 ? nx[(s << 7) + c] : 0;
+            int[] o = outs[s];
+            if (o.length != 0) {
+                for (int id : o) if (!listener.hit(id, i + 1 - lengths[id])) return;
+            }
+        }
+    }
+
     public void search(CharSequence text, int from, int to, Listener listener) {
         int s = 0;
         final int[] nx = next;

@@ -129,47 +129,58 @@ public final class KnownSecrets {
         long h = 0;
         for (int i = 0; i < ANCHOR; i++) h = h * BASE + norm.charAt(i);
         anchors.computeIfAbsent(h, x -> new ArrayList<>()).add(new Pattern(e, norm, variant));
-        int bit = bloomBit(h);
-        bloom[bit >>> 6] |= 1L << bit;
+        long m = mix(h);
+        int b1 = (int) (m >>> 48);
+        int b2 = (int) (m >>> 32) & 0xffff;
+        bloom[b1 >>> 6] |= 1L << b1;
+        bloom[b2 >>> 6] |= 1L << b2;
     }
 
-    private static int bloomBit(long h) {
-        return (int) ((h * 0x9E3779B97F4A7C15L) >>> 48);
+    private static long mix(long h) {
+        return h * 0x9E3779B97F4A7C15L;
     }
 
-    /** Scans text for every secret rendering; one pass. */
-    public void scan(String t, List<Hit> out) {
+    /** Scans text for every secret rendering; one pass over its Latin-1 image {@code b}. */
+    public void scan(String t, byte[] b, List<Hit> out) {
         if (entries.isEmpty()) return;
         for (Entry e : shortOnes) {
             int i = t.indexOf(e.secret().value());
             if (i >= 0) out.add(hit(e, i, i + e.secret().value().length(), "plain"));
         }
         if (anchors.isEmpty()) return;
-        int[] ring = new int[ANCHOR]; // raw positions of the last ANCHOR normalised chars
-        char[] chars = new char[ANCHOR];
+        final int[] ring = new int[ANCHOR]; // raw positions of the last ANCHOR normalised chars
+        final byte[] chars = new byte[ANCHOR];
+        final long[] bl = bloom;
         long h = 0;
         int count = 0;
-        final int n = t.length();
+        int slot = 0;
+        final int n = b.length;
         for (int i = 0; i < n; i++) {
-            char c = t.charAt(i);
-            if (!Chars.alnum(c)) continue;
-            int slot = count % ANCHOR;
-            if (count >= ANCHOR) h -= chars[slot] * BASE_POW;
-            h = h * BASE + c;
-            chars[slot] = c;
+            int c = b[i];
+            if (c < 0 || (Chars.cls(c) & Chars.ALNUM) == 0) continue;
+            h = (h - chars[slot] * BASE_POW) * BASE + c;
+            chars[slot] = (byte) c;
             ring[slot] = i;
-            count++;
-            if (count < ANCHOR) continue;
-            int bit = bloomBit(h);
-            if ((bloom[bit >>> 6] & (1L << bit)) == 0) continue;
+            if (++slot == ANCHOR) slot = 0;
+            if (++count < ANCHOR) continue;
+            // two Bloom bits: repetitive text must not keep hitting a false positive
+            long m = mix(h);
+            int b1 = (int) (m >>> 48);
+            if ((bl[b1 >>> 6] & (1L << b1)) == 0) continue;
+            int b2 = (int) (m >>> 32) & 0xffff;
+            if ((bl[b2 >>> 6] & (1L << b2)) == 0) continue;
             List<Pattern> ps = anchors.get(h);
             if (ps == null) continue;
-            int start = ring[count % ANCHOR];
+            int start = ring[slot];
             for (Pattern p : ps) {
                 int end = verify(t, start, p.norm());
                 if (end > 0) out.add(hit(p.entry(), start, end, p.variant()));
             }
         }
+    }
+
+    public void scan(String t, List<Hit> out) {
+        scan(t, Texts.latin1(t), out);
     }
 
     /** Raw end index when normalised text from {@code start} begins with norm, else -1. */

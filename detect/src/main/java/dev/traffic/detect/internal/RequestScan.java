@@ -91,9 +91,11 @@ public final class RequestScan {
     public void scan(Segment s) {
         String t = s.text();
         if (t.isEmpty()) return;
+        byte[] b = Texts.latin1(t);
         List<Hit> hits = new ArrayList<>(4);
-        engine.rules().scan(t, hits);
-        engine.known().scan(t, hits);
+        engine.rules().scan(t, b, hits);
+        engine.known().scan(t, b, hits);
+        List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH);
         for (Hit h : hits) report(s, h);
         if (s.value()) {
             valueChecks(s, hits);
@@ -101,7 +103,12 @@ public final class RequestScan {
             tokenChecks(s, hits, false);
         }
         if (s.depth() < MAX_DEPTH) {
-            decodeRuns(s, hits);
+            for (int[] r : runs) {
+                if (budget <= 0 || decodes > 4096) break;
+                if (inside(hits, r[0], r[1])) continue;
+                decodes++;
+                tryDecode(s, r[0], r[1], r[2] != 0, r[3] != 0);
+            }
             if (hasPercent(t)) {
                 String pd = Decoders.percent(t, false);
                 if (!pd.equals(t)) scan(s.view(pd, t));
@@ -124,12 +131,14 @@ public final class RequestScan {
 
     /** Whole-value checks: a piece of a known secret, or a random-looking blob sent to a sink. */
     private void valueChecks(Segment s, List<Hit> hits) {
-        String v = s.text().strip();
-        if (v.length() <= 512 && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
+        String v = s.text().length() <= 512 ? s.text().strip() : "";
+        if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
             awsSecretCandidates.add(new Object[] {s, v, s.text().indexOf(v)});
         }
-        tokenChecks(s, hits, true);
+        // pieces of a split secret travel as short values; long free text is only checked at sinks
+        boolean small = s.text().length() <= 4096;
+        if (sink || (small && !engine.known().isEmpty())) tokenChecks(s, hits, small);
     }
 
     private void fragmentCheck(Segment s, String v, int start, int end) {
@@ -193,33 +202,42 @@ public final class RequestScan {
         return Chars.urlB64(c) || c == '+' || c == '/';
     }
 
-    /** Finds encoded runs and scans what they decode to when that is text (or compressed text). */
-    private void decodeRuns(Segment s, List<Hit> hits) {
-        String t = s.text();
-        int n = t.length();
+    /**
+     * One pass over the runs of base64-alphabet chars: checks '.'-joined runs for Discord bot tokens
+     * (which have no keyword) and, when {@code collect}, returns the runs long enough to be an
+     * encoding as {start, end, allHex, allBase32}.
+     */
+    private static List<int[]> runs(String t, byte[] b, List<Hit> hits, boolean collect) {
+        List<int[]> out = List.of();
+        final int n = b.length;
+        final int b64 = Chars.URL_B64 | Chars.PLUS | Chars.SLASH;
         int i = 0;
         while (i < n) {
-            if (!b64(t.charAt(i))) {
+            int c = b[i];
+            if (c < 0 || (Chars.cls(c) & b64) == 0) {
                 i++;
                 continue;
             }
             int start = i;
-            boolean hex = true, b32u = true, b32l = true;
+            boolean hex = true, b32u = true, b32l = true, url = true;
             while (i < n) {
-                char c = t.charAt(i);
-                if (!b64(c)) break;
-                if (!Chars.hex(c)) hex = false;
+                c = b[i];
+                int k = c < 0 ? 0 : Chars.cls(c);
+                if ((k & b64) == 0) break;
+                if ((k & (Chars.PLUS | Chars.SLASH)) != 0) url = false;
+                if (hex && !Chars.hex(c)) hex = false;
                 boolean d27 = c >= '2' && c <= '7';
-                if (!(Chars.upper(c) || d27)) b32u = false;
-                if (!(Chars.lower(c) || d27)) b32l = false;
+                if (b32u && !(k == Chars.UPPER || d27)) b32u = false;
+                if (b32l && !(k == Chars.LOWER || d27)) b32l = false;
                 i++;
             }
-            int end = i;
-            if (end - start < MIN_RUN || inside(hits, start, end)) continue;
-            if (budget <= 0 || decodes > 4096) return;
-            decodes++;
-            tryDecode(s, start, end, hex, b32u || b32l);
+            if (url && i < n && b[i] == '.') TokenRules.discord(t, start, i, hits);
+            if (collect && i - start >= MIN_RUN) {
+                if (out.isEmpty()) out = new ArrayList<>();
+                out.add(new int[] {start, i, hex ? 1 : 0, b32u || b32l ? 1 : 0});
+            }
         }
+        return out;
     }
 
     private static boolean inside(List<Hit> hits, int s, int e) {
@@ -234,18 +252,25 @@ public final class RequestScan {
         int padEnd = end;
         while (padEnd < t.length() && padEnd - end < 2 && t.charAt(padEnd) == '=') padEnd++;
         String literal = t.substring(start, padEnd);
-        if (hex && (len & 1) == 0) {
-            byte[] b = Decoders.hex(t, start, end);
-            if (b != null && Decoders.mostlyText(b)) {
-                emit(s, b, "hex", literal);
-                return;
+        if (hex) {
+            // digests and ids are hex; only hex that decodes to text is an encoding worth peeling
+            if ((len & 1) == 0) {
+                byte[] probe = Decoders.hex(t, start, Math.min(end, start + 64));
+                if (probe != null && Decoders.mostlyText(probe)) {
+                    byte[] b = Decoders.hex(t, start, end);
+                    if (b != null && Decoders.mostlyText(b)) emit(s, b, "hex", literal);
+                }
             }
+            return;
         }
-        if (b32 && len >= MIN_RUN) {
-            byte[] b = Decoders.base32(t, start, end);
-            if (b != null && b.length >= 8 && Decoders.mostlyText(b)) {
-                emit(s, b, "base32", literal);
-                return;
+        if (b32) {
+            byte[] probe = Decoders.base32(t, start, Math.min(end, start + 64));
+            if (probe != null && probe.length >= 8 && Decoders.mostlyText(probe)) {
+                byte[] b = Decoders.base32(t, start, end);
+                if (b != null && Decoders.mostlyText(b)) {
+                    emit(s, b, "base32", literal);
+                    return;
+                }
             }
         }
         int maxShift = len <= 4096 ? 3 : 0;

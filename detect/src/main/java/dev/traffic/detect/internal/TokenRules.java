@@ -33,26 +33,35 @@ public final class TokenRules {
         keywordOf = kws.toArray(new String[0]);
     }
 
-    /** Every format match in {@code text}, in order of keyword position. */
-    public void scan(String text, List<Hit> out) {
-        automaton.search(text, 0, text.length(), (id, start) -> {
+    /** Every format match in {@code text} ({@code bytes}: its Latin-1 image, for the prefilter). */
+    public void scan(String text, byte[] bytes, List<Hit> out) {
+        automaton.search(bytes, (id, start) -> {
             Hit h = ruleOf[id].match(text, start, keywordOf[id]);
             if (h != null && !placeholder(h.secret())) out.add(h);
             return true;
         });
-        // Discord bot tokens have no keyword: check each "run." boundary (cheap length test first)
+    }
+
+    public void scan(String text, List<Hit> out) {
+        scan(text, Texts.latin1(text), out);
+        // Discord bot tokens have no keyword: the segment scanner checks each "run." boundary
         int runStart = -1;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Chars.urlB64(c)) {
                 if (runStart < 0) runStart = i;
             } else {
-                if (c == '.' && runStart >= 0 && i - runStart >= 23 && i - runStart <= 28) {
-                    Hit h = DiscordBotToken.at(text, runStart, i);
-                    if (h != null) out.add(h);
-                }
+                if (c == '.' && runStart >= 0) discord(text, runStart, i, out);
                 runStart = -1;
             }
+        }
+    }
+
+    /** Checks a '.'-terminated url-base64 run [start, dot) for a Discord bot token. */
+    static void discord(String text, int start, int dot, List<Hit> out) {
+        if (dot - start >= 23 && dot - start <= 28) {
+            Hit h = DiscordBotToken.at(text, start, dot);
+            if (h != null) out.add(h);
         }
     }
 
