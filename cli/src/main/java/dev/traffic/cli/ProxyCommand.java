@@ -42,6 +42,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
+    @Mixin DetectOptions detect;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -114,6 +115,7 @@ public final class ProxyCommand implements Callable<Integer> {
         b.interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory());
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
+        dev.traffic.detect.Alerter alerter = detect.apply(b);
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -123,6 +125,7 @@ public final class ProxyCommand implements Callable<Integer> {
             server = ProxyServer.start(b.build());
         } catch (java.io.IOException e) {
             sink.close();
+            if (alerter != null) alerter.close();
             throw e;
         }
         InetSocketAddress a = server.address();
@@ -138,6 +141,7 @@ public final class ProxyCommand implements Callable<Integer> {
         ShutdownSignals.install(stop);
         server.awaitTermination();
         sink.close();
+        if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;

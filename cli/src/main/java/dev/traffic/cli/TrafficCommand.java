@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             VerifyCommand.class,
             ReindexCommand.class,
+            ScanCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;
