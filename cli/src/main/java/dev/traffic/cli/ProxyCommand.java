@@ -9,6 +9,8 @@ import picocli.CommandLine.Option;
 @Command(name = "proxy", mixinStandardHelpOptions = true, description = "Run the intercepting proxy.")
 public final class ProxyCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
+    @Mixin AdminOption admin;
+    @Mixin LogFormatOption logFormat;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
