@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
+            dev.traffic.cli.doctor.DoctorCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;
