@@ -15,6 +15,11 @@ public final class AdminOption {
     /** The bind address, or null when the listener is off. */
     public InetSocketAddress address() {
         if ("off".equals(admin)) return null;
-        return HostPort.parse("--admin", admin);
+        return Values.hostPort("--admin", admin);
+    }
+
+    static String show(InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -5,17 +5,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The one place that knows the data-dir layout: {@code --data-dir}, else {@code $TRAFFIC_HOME},
- * else {@code ~/.traffic}; it holds {@code ca/} (unless {@code --ca-dir} points elsewhere,
- * e.g. at a mounted Kubernetes Secret) and {@code store/}. Every command mixes this in.
+ * else {@code ~/.traffic}; it holds {@code ca/} and {@code store/}. Every command mixes this in.
  */
 public final class DataDirOption {
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory (holds ca/ and store/). Default: $TRAFFIC_HOME, else ~/.traffic")
     Path dataDir;
-
-    @Option(names = "--ca-dir", paramLabel = "DIR",
-            description = "CA directory, e.g. a mounted Secret (read-only is fine). Default: <data-dir>/ca")
-    Path caDir;
 
     public Path dataDir() {
         if (dataDir != null) return dataDir.toAbsolutePath();
@@ -25,7 +20,6 @@ public final class DataDirOption {
     }
 
     public Path caDir() {
-        if (caDir != null) return caDir.toAbsolutePath();
         return dataDir().resolve("ca");
     }
 

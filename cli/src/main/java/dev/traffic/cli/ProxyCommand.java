@@ -1,25 +1,194 @@
 package dev.traffic.cli;
 
+import dev.traffic.ca.CaOptions;
+import dev.traffic.ca.CertificateAuthority;
+import dev.traffic.ca.LeafKeyManager;
+import dev.traffic.ca.LeafMinter;
+import dev.traffic.proxy.HostRules;
+import dev.traffic.proxy.ProxyConfig;
+import dev.traffic.proxy.ProxyServer;
+import dev.traffic.proxy.UpstreamProxySettings;
+import dev.traffic.proxy.admin.AdminServer;
+import dev.traffic.proxy.admin.MetricsEvents;
+import dev.traffic.proxy.admin.ProxyMetrics;
+import dev.traffic.store.FlowSink;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code traffic proxy}: placeholder until proxy-core lands (prints the plan, exits 1). */
-@Command(name = "proxy", mixinStandardHelpOptions = true, description = "Run the intercepting proxy.")
+/**
+ * {@code traffic proxy}: wires options into a {@link ProxyConfig}, loads (or creates) the CA,
+ * starts the {@link ProxyServer}, prints one startup line, then serves until SIGTERM/SIGINT, when
+ * it shuts down gracefully (in-flight flows get {@code --grace}, the sink is flushed) and exits 0.
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the intercepting proxy (HTTP and HTTPS via CONNECT), recording every flow.")
 public final class ProxyCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);
+
+    @Spec CommandSpec spec;
     @Mixin DataDirOption data;
     @Mixin AdminOption admin;
     @Mixin LogFormatOption logFormat;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
     String listen;
 
+    @Option(names = "--ca-dir", paramLabel = "DIR",
+            description = "CA directory (or mitmproxy-style key+cert PEM) to intercept with (default: <data-dir>/ca; created when empty).")
+    Path caDir;
+
+    @Option(names = "--max-body-record", defaultValue = "1MiB", paramLabel = "SIZE",
+            description = "Bytes of each body kept in the record, per direction (default: ${DEFAULT-VALUE}); size and SHA-256 always cover all of it.")
+    String maxBodyRecord;
+
+    @Option(names = "--upstream-ca", paramLabel = "FILE",
+            description = "Extra PEM root(s) to trust for upstream servers, besides the JDK's (repeatable).")
+    List<Path> upstreamCa = new ArrayList<>();
+
+    @Option(names = "--insecure-upstream", paramLabel = "HOSTGLOB",
+            description = "Do NOT verify upstream certificates for these hosts (repeatable; logged loudly).")
+    List<String> insecureUpstream = new ArrayList<>();
+
+    @Option(names = "--upstream-proxy", paramLabel = "URL",
+            description = "Send upstream traffic through this HTTP proxy (http://host:port). Default: $HTTPS_PROXY/$HTTP_PROXY/$NO_PROXY of this process.")
+    String upstreamProxy;
+
+    @Option(names = "--passthrough", paramLabel = "HOSTGLOB",
+            description = "Relay TLS to these hosts untouched (pinned clients); still recorded as tunnel flows (repeatable).")
+    List<String> passthrough = new ArrayList<>();
+
+    private final HostRules.Builder rules = HostRules.builder();
+
+    @Option(names = "--allow", paramLabel = "HOSTGLOB",
+            description = "Allow requests to matching hosts; once any --allow is given, everything else is denied. First matching --allow/--deny wins (repeatable).")
+    void allow(String glob) {
+        try {
+            rules.allow(glob);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--allow: " + e.getMessage());
+        }
+    }
+
+    @Option(names = "--deny", paramLabel = "HOSTGLOB",
+            description = "Deny requests to matching hosts or addresses (IP or CIDR) with 403 (repeatable).")
+    void deny(String glob) {
+        try {
+            rules.deny(glob);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--deny: " + e.getMessage());
+        }
+    }
+
+    @Option(names = "--allow-link-local",
+            description = "Permit link-local destinations (169.254.0.0/16, fe80::/10, cloud metadata); refused by default.")
+    boolean allowLinkLocal;
+
+    @Option(names = "--grace", defaultValue = "10s", paramLabel = "DURATION",
+            description = "On SIGTERM, how long in-flight flows may take to finish (default: ${DEFAULT-VALUE}).")
+    String grace;
+
+    @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+            description = "TLS implementation (default: auto = BoringSSL when available, else the JDK).")
+    String tlsProvider;
+
     @Override
-    public Integer call() {
-        System.err.println("traffic: the proxy is not built yet; it will listen on " + listen
-                + " with its CA in " + data.caDir() + " and record to " + data.storeDir());
-        return 1;
+    public Integer call() throws Exception {
+        logFormat.apply();
+        PrintWriter out = spec.commandLine().getOut();
+        ProxyConfig.Builder b = configure();
+        Path dir = caDir != null ? caDir.toAbsolutePath() : data.caDir();
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
+        LeafMinter minter = new LeafMinter(ca);
+        b.interceptKeys(new LeafKeyManager(minter).asFactory());
+        FlowSink sink = openSink();
+        b.sink(sink);
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.certCache(minter::cacheHits, minter::cacheMisses);
+        b.events(new MetricsEvents(metrics));
+        InetSocketAddress adminAddress = admin.address();
+        if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
+        Duration graceDuration = Values.duration("--grace", grace);
+        ProxyServer server;
+        try {
+            server = ProxyServer.start(b.build());
+        } catch (java.io.IOException e) {
+            sink.close();
+            throw e;
+        }
+        InetSocketAddress a = server.address();
+        String host = a.getAddress().getHostAddress();
+        out.println("traffic proxy listening on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort()
+                + " (" + server.transportName() + ", TLS " + server.tlsProviderName().toLowerCase(Locale.ROOT) + ")"
+                + "; CA certificate: " + ca.certificateFile());
+        AtomicBoolean serving = new AtomicBoolean(true);
+        AdminServer adminServer = adminAddress == null ? null
+                : AdminServer.start(adminAddress, metrics, AdminChecks.of(serving, sink, ca));
+        if (adminServer != null) {
+            out.println("traffic admin listening on http://" + AdminOption.show(adminServer.address()) + " (/healthz /readyz /metrics)");
+        }
+        out.flush();
+        Runnable stop = () -> {
+            serving.set(false); // /readyz turns 503 first, so load balancers stop sending
+            log.info("shutting down (grace {}s)", graceDuration.toSeconds());
+            server.shutdown(graceDuration);
+        };
+        ShutdownSignals.install(stop);
+        server.awaitTermination();
+        if (adminServer != null) adminServer.close();
+        sink.close();
+        out.println("traffic proxy stopped");
+        out.flush();
+        return 0;
+    }
+
+    /** Where flows go. The flow store's mixin replaces this with the durable store. */
+    FlowSink openSink() {
+        return new LogFlowSink();
+    }
+
+    ProxyConfig.Builder configure() {
+        ProxyConfig.Builder b = ProxyConfig.builder()
+                .listen(Values.hostPort("--listen", listen))
+                .hostRules(rules.build())
+                .allowLinkLocal(allowLinkLocal);
+        long cap = Values.size("--max-body-record", maxBodyRecord);
+        if (cap > Integer.MAX_VALUE - 16) throw new UsageException("--max-body-record: at most 2GiB");
+        b.maxBodyRecord((int) cap);
+        for (Path p : upstreamCa) {
+            if (!Files.isReadable(p)) throw new UsageException("--upstream-ca: cannot read " + p);
+            b.upstreamCaFile(p);
+        }
+        try {
+            for (String g : insecureUpstream) b.insecureUpstream(g);
+            for (String g : passthrough) b.passthrough(g);
+            b.upstreamProxy(upstreamProxy != null
+                    ? UpstreamProxySettings.explicit(upstreamProxy, System.getenv())
+                    : UpstreamProxySettings.fromEnvironment(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        switch (tlsProvider.toLowerCase(Locale.ROOT)) {
+            case "auto" -> b.tlsProvider(ProxyConfig.TlsProvider.AUTO);
+            case "openssl" -> b.tlsProvider(ProxyConfig.TlsProvider.OPENSSL);
+            case "jdk" -> b.tlsProvider(ProxyConfig.TlsProvider.JDK);
+            default -> throw new UsageException("--tls-provider: expected auto, openssl or jdk, got '" + tlsProvider + "'");
+        }
+        return b;
     }
 }

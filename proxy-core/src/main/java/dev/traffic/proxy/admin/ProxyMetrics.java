@@ -2,6 +2,7 @@ package dev.traffic.proxy.admin;
 
 import dev.traffic.store.model.Severity;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -51,11 +52,11 @@ public final class ProxyMetrics {
     private final Counter bytesUpstreamToClient;
     private final Timer upstreamHandshake;
     private final Timer upstreamRequest;
-    private final Counter certCacheHits;
-    private final Counter certCacheMisses;
     private final Timer storeFsync;
     private final Counter sinkBackpressure;
     private volatile LongSupplier storeQueueDepth = () -> 0;
+    private volatile LongSupplier certCacheHits = () -> 0;
+    private volatile LongSupplier certCacheMisses = () -> 0;
 
     public ProxyMetrics() {
         for (Outcome o : Outcome.values()) {
@@ -79,10 +80,11 @@ public final class ProxyMetrics {
                 .baseUnit("bytes").tag("direction", "upstream_to_client").register(registry);
         upstreamHandshake = histogram("traffic.upstream.handshake", "Upstream TCP+TLS connect time");
         upstreamRequest = histogram("traffic.upstream.request", "Request sent to response head received, upstream");
-        certCacheHits = Counter.builder("traffic.cert.cache").description("Leaf certificate cache lookups")
-                .tag("result", "hit").register(registry);
-        certCacheMisses = Counter.builder("traffic.cert.cache").description("Leaf certificate cache lookups")
-                .tag("result", "miss").register(registry);
+        // the leaf minter counts its own cache lookups; these read its counters at scrape time
+        FunctionCounter.builder("traffic.cert.cache", this, m -> m.certCacheHits.getAsLong())
+                .description("Leaf certificate cache lookups").tag("result", "hit").register(registry);
+        FunctionCounter.builder("traffic.cert.cache", this, m -> m.certCacheMisses.getAsLong())
+                .description("Leaf certificate cache lookups").tag("result", "miss").register(registry);
         Gauge.builder("traffic.store.queue.depth", this, m -> m.storeQueueDepth.getAsLong())
                 .description("Flow events waiting for the store").register(registry);
         storeFsync = histogram("traffic.store.fsync", "Store fsync time");
@@ -140,12 +142,10 @@ public final class ProxyMetrics {
         upstreamRequest.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void certCacheHit() {
-        certCacheHits.increment();
-    }
-
-    public void certCacheMiss() {
-        certCacheMisses.increment();
+    /** Where the leaf certificate cache's hit and miss counts are read at scrape time (the minter owns them). */
+    public void certCache(LongSupplier hits, LongSupplier misses) {
+        certCacheHits = hits;
+        certCacheMisses = misses;
     }
 
     /** Where the store queue depth is read at scrape time (the store owns the queue). */

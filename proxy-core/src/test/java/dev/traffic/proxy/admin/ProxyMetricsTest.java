@@ -37,9 +37,7 @@ class ProxyMetricsTest {
         metrics.connectionClosed();
         metrics.bytesClientToUpstream(1000);
         metrics.bytesUpstreamToClient(250_000);
-        metrics.certCacheHit();
-        metrics.certCacheMiss();
-        metrics.certCacheMiss();
+        metrics.certCache(() -> 5, () -> 2);
         metrics.storeQueueDepth(() -> 7);
         metrics.storeFsync(TimeUnit.MILLISECONDS.toNanos(3));
         metrics.upstreamHandshake(TimeUnit.MILLISECONDS.toNanos(40));
@@ -58,6 +56,7 @@ class ProxyMetricsTest {
         assertThat(f.get("traffic_bytes_total").value("traffic_bytes_total", Map.of("direction", "client_to_upstream"))).isEqualTo(1000);
         assertThat(f.get("traffic_bytes_total").value("traffic_bytes_total", Map.of("direction", "upstream_to_client"))).isEqualTo(250_000);
         assertThat(f.get("traffic_cert_cache_total").value("traffic_cert_cache_total", Map.of("result", "miss"))).isEqualTo(2);
+        assertThat(f.get("traffic_cert_cache_total").value("traffic_cert_cache_total", Map.of("result", "hit"))).isEqualTo(5);
         assertThat(f.get("traffic_store_queue_depth").value("traffic_store_queue_depth", Map.of())).isEqualTo(7);
         assertThat(f.get("traffic_store_backpressure_total").value("traffic_store_backpressure_total", Map.of())).isEqualTo(1);
 

@@ -1,4 +1,11 @@
 package dev.traffic.store.model;
 
-/** A CONNECT tunnel relayed without decryption (not TLS, or a passthrough host). */
-public record TunnelInfo(long bytesUp, long bytesDown, boolean passthrough) {}
+/**
+ * A CONNECT tunnel relayed without decryption (not TLS, or a passthrough host). {@code outcome}
+ * says how it ended ("client closed", "upstream closed", "connect failed", ...), null when unknown.
+ */
+public record TunnelInfo(long bytesUp, long bytesDown, boolean passthrough, String outcome) {
+    public TunnelInfo(long bytesUp, long bytesDown, boolean passthrough) {
+        this(bytesUp, bytesDown, passthrough, null);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.traffic.proxy;
+
+import dev.traffic.store.FlowSink;
+import dev.traffic.store.model.FlowId;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+
+/**
+ * Everything a {@link ProxyServer} needs, immutable. Build with {@link #builder()}; every field has
+ * a safe default except {@code interceptKeys} (the leaf key manager from ca-tools, required for
+ * TLS interception) and the sink (defaults to recording nothing).
+ */
+public record ProxyConfig(
+        InetSocketAddress listen,
+        FlowSink sink,
+        RecordingMode recordingMode,
+        String session,
+        int maxBodyRecord,
+        KeyManagerFactory interceptKeys,
+        List<Path> upstreamCaFiles,
+        List<HostGlob> insecureUpstream,
+        UpstreamProxySettings upstreamProxy,
+        List<HostGlob> passthrough,
+        HostRules hostRules,
+        boolean allowLinkLocal,
+        List<Integer> extraOwnPorts,
+        RequestInspector inspector,
+        int scanWindow,
+        Duration connectTimeout,
+        Duration clientIdleTimeout,
+        Duration upstreamIdleTimeout,
+        Duration poolIdleTimeout,
+        Duration tlsPeekTimeout,
+        int maxHeaderSize,
+        int maxInitialLineLength,
+        TlsProvider tlsProvider,
+        int ioThreads,
+        ProxyEvents events) {
+
+    /** Which TLS implementation to use on both sides. AUTO = BoringSSL when it loads, else the JDK. */
+    public enum TlsProvider { AUTO, OPENSSL, JDK }
+
+    public ProxyConfig {
+        Objects.requireNonNull(listen, "listen");
+        sink = sink == null ? FlowSink.NONE : sink;
+        upstreamCaFiles = List.copyOf(upstreamCaFiles);
+        insecureUpstream = List.copyOf(insecureUpstream);
+        passthrough = List.copyOf(passthrough);
+        extraOwnPorts = List.copyOf(extraOwnPorts);
+        events = events == null ? ProxyEvents.NONE : events;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent builder with the documented defaults. */
+    public static final class Builder {
+        private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 8080);
+        private FlowSink sink = FlowSink.NONE;
+        private RecordingMode recordingMode = RecordingMode.FAIL_CLOSED;
+        private String session = FlowId.next();
+        private int maxBodyRecord = 1 << 20;
+        private KeyManagerFactory interceptKeys;
+        private final List<Path> upstreamCaFiles = new ArrayList<>();
+        private final List<HostGlob> insecureUpstream = new ArrayList<>();
+        private UpstreamProxySettings upstreamProxy = UpstreamProxySettings.DIRECT;
+        private final List<HostGlob> passthrough = new ArrayList<>();
+        private HostRules hostRules = HostRules.ALLOW_ALL;
+        private boolean allowLinkLocal;
+        private final List<Integer> extraOwnPorts = new ArrayList<>();
+        private RequestInspector inspector;
+        private int scanWindow = 1 << 20;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration clientIdleTimeout = Duration.ofSeconds(120);
+        private Duration upstreamIdleTimeout = Duration.ofSeconds(300);
+        private Duration poolIdleTimeout = Duration.ofSeconds(60);
+        private Duration tlsPeekTimeout = Duration.ofSeconds(1);
+        private int maxHeaderSize = 64 * 1024;
+        private int maxInitialLineLength = 16 * 1024;
+        private TlsProvider tlsProvider = TlsProvider.AUTO;
+        private int ioThreads;
+        private ProxyEvents events = ProxyEvents.NONE;
+
+        public Builder listen(InetSocketAddress v) { listen = v; return this; }
+        public Builder sink(FlowSink v) { sink = v; return this; }
+        public Builder recordingMode(RecordingMode v) { recordingMode = v; return this; }
+        public Builder session(String v) { session = v; return this; }
+        public Builder maxBodyRecord(int v) { maxBodyRecord = v; return this; }
+        public Builder interceptKeys(KeyManagerFactory v) { interceptKeys = v; return this; }
+        public Builder upstreamCaFile(Path v) { upstreamCaFiles.add(v); return this; }
+        public Builder insecureUpstream(String glob) { insecureUpstream.add(HostGlob.of(glob)); return this; }
+        public Builder upstreamProxy(UpstreamProxySettings v) { upstreamProxy = v; return this; }
+        public Builder passthrough(String glob) { passthrough.add(HostGlob.of(glob)); return this; }
+        public Builder hostRules(HostRules v) { hostRules = v; return this; }
+        public Builder allowLinkLocal(boolean v) { allowLinkLocal = v; return this; }
+        public Builder extraOwnPort(int v) { extraOwnPorts.add(v); return this; }
+        public Builder inspector(RequestInspector v) { inspector = v; return this; }
+        public Builder scanWindow(int v) { scanWindow = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder clientIdleTimeout(Duration v) { clientIdleTimeout = v; return this; }
+        public Builder upstreamIdleTimeout(Duration v) { upstreamIdleTimeout = v; return this; }
+        public Builder poolIdleTimeout(Duration v) { poolIdleTimeout = v; return this; }
+        public Builder tlsPeekTimeout(Duration v) { tlsPeekTimeout = v; return this; }
+        public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
+        public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
+        public Builder tlsProvider(TlsProvider v) { tlsProvider = v; return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder events(ProxyEvents v) { events = v; return this; }
+
+        public ProxyConfig build() {
+            return new ProxyConfig(listen, sink, recordingMode, session, maxBodyRecord, interceptKeys,
+                    upstreamCaFiles, insecureUpstream, upstreamProxy, passthrough, hostRules, allowLinkLocal,
+                    extraOwnPorts, inspector, scanWindow, connectTimeout, clientIdleTimeout, upstreamIdleTimeout,
+                    poolIdleTimeout, tlsPeekTimeout, maxHeaderSize, maxInitialLineLength, tlsProvider, ioThreads,
+                    events);
+        }
+    }
+}

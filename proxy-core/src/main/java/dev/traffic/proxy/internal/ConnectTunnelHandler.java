@@ -1,0 +1,193 @@
+package dev.traffic.proxy.internal;
+
+import dev.traffic.proxy.HostGlob;
+import dev.traffic.store.model.FlowKind;
+import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.Header;
+import dev.traffic.store.model.PolicyDecision;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes over a client connection after {@code CONNECT host:port} passed the name policy: resolves
+ * the host once and checks the address, answers {@code 200 Connection Established}, then peeks at
+ * the first bytes. A TLS ClientHello is intercepted (SslHandler with a minted leaf, then HTTP)
+ * unless the host is a passthrough host; anything else (or silence: server-speaks-first
+ * protocols) becomes a raw {@link TunnelRelay}.
+ *
+ * <p>Buffers: bytes read while deciding are accumulated in {@code pending}, owned here until they
+ * are fired into the next pipeline or released on close.
+ */
+public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
+    private static final byte[] ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ProxyContext px;
+    private final String client;
+    private final List<Header> connectHeaders;
+    private final String httpVersion;
+    private Target target;
+    private ByteBuf pending;
+    private boolean established;
+    private boolean decided;
+    private ScheduledFuture<?> peekTimer;
+
+    private ConnectTunnelHandler(ProxyContext px, String client, Target target, HttpRequest req) {
+        this.px = px;
+        this.client = client;
+        this.target = target;
+        this.connectHeaders = FlowRecorder.headers(req.headers());
+        this.httpVersion = req.protocolVersion().text();
+    }
+
+    /**
+     * Replaces the HTTP handlers of the channel with a tunnel handler; called from within
+     * {@code owner.channelRead} for the CONNECT head. Bytes the client sent after the CONNECT
+     * (already read) are handed to the new handler as raw bytes, not parsed as HTTP.
+     */
+    static void takeOver(ChannelHandlerContext ctx, Http1ClientHandler owner, HttpRequest req, ProxyContext px,
+                         String client, Target target) {
+        ChannelPipeline p = ctx.pipeline();
+        ReadGate.of(ctx.channel()).pause(ReadGate.SETUP);
+        owner.detach();
+        p.addLast("connect", new ConnectTunnelHandler(px, client, target, req));
+        p.remove(owner);
+        if (p.get(FlowControlHandler.class) != null) p.remove(FlowControlHandler.class);
+        if (p.get(ProxyServerCodec.class) != null) p.remove(ProxyServerCodec.class);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        pending = ctx.alloc().buffer();
+        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), true);
+        if (via != null) { // the upstream proxy resolves; we still refuse literal link-local / own-port targets
+            if (target.isIpLiteral()) {
+                px.resolver().resolve(target.host()).whenComplete((a, e) -> ctx.executor().execute(() -> resolved(ctx, a, e)));
+            } else {
+                establish(ctx);
+            }
+            return;
+        }
+        px.resolver().resolve(target.host()).whenComplete((a, e) -> ctx.executor().execute(() -> resolved(ctx, a, e)));
+    }
+
+    private void resolved(ChannelHandlerContext ctx, InetAddress a, Throwable e) {
+        if (ctx.isRemoved() || !ctx.channel().isActive()) return;
+        if (e != null) {
+            UpstreamFailures.Failure f = UpstreamFailures.describe(e, target);
+            refuse(ctx, f.status(), f.message(), null);
+            return;
+        }
+        PolicyGate.Refusal r = px.policy().checkAddress(target.host(), a, target.port());
+        if (r != null) {
+            refuse(ctx, 403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
+            return;
+        }
+        target = target.withAddress(a);
+        establish(ctx);
+    }
+
+    private void establish(ChannelHandlerContext ctx) {
+        established = true;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
+        long ms = px.config().tlsPeekTimeout().toMillis();
+        peekTimer = ctx.executor().schedule(() -> decide(ctx, true), ms, TimeUnit.MILLISECONDS);
+        ReadGate.of(ctx.channel()).resume(ReadGate.SETUP);
+        if (pending.isReadable()) decide(ctx, false);
+    }
+
+    /** Records the refused CONNECT, answers with raw bytes (the HTTP codec is gone) and closes. */
+    private void refuse(ChannelHandlerContext ctx, int status, String message, PolicyDecision decision) {
+        FlowRecorder rec = new FlowRecorder(px, client, FlowKind.HTTP);
+        rec.start(connectRequest());
+        if (decision != null) rec.policy(decision);
+        else rec.error(message);
+        rec.response(status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(), "HTTP/1.1", null);
+        rec.responseEnd(null);
+        rec.finish();
+        px.config().events().requestRefused(status, message);
+        decided = true;
+        ctx.writeAndFlush(ErrorResponses.raw(ctx.alloc(), status, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    FlowRequest connectRequest() {
+        return new FlowRequest("CONNECT", "https", target.host(), target.port(), null, null, httpVersion,
+                connectHeaders, null, null, null);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf b) || decided) {
+            ReferenceCountUtil.release(msg); // e.g. the codec's empty LastHttpContent after CONNECT
+            return;
+        }
+        pending.writeBytes(b);
+        b.release();
+        if (established) decide(ctx, false);
+    }
+
+    private void decide(ChannelHandlerContext ctx, boolean timedOut) {
+        if (decided || ctx.isRemoved()) return;
+        ClientHello.Peek peek = ClientHello.peek(pending);
+        if (peek.kind() == ClientHello.Kind.INCOMPLETE && !timedOut) return;
+        decided = true;
+        if (peekTimer != null) peekTimer.cancel(false);
+        ClientHello hello = peek.hello();
+        boolean tls = peek.kind() == ClientHello.Kind.TLS
+                || (peek.kind() == ClientHello.Kind.INCOMPLETE && pending.isReadable() && pending.getUnsignedByte(pending.readerIndex()) == 22);
+        String sni = hello == null ? null : hello.sni();
+        boolean passthrough = tls && (matches(px.config().passthrough(), target.host()) || matches(px.config().passthrough(), sni));
+        ChannelPipeline p = ctx.pipeline();
+        if (tls && !passthrough && px.tls().server() != null) {
+            SslHandler ssl = px.tls().server().newHandler(ctx.alloc(), target.host(), target.port());
+            p.addAfter(ctx.name(), "tls", ssl);
+            p.addAfter("tls", "tls-setup", new InterceptedTlsSetup(px, client, target, sni, this));
+        } else {
+            p.addAfter(ctx.name(), "tunnel", new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
+                    connectRequest(), tls ? hello : null));
+        }
+        ByteBuf b = pending;
+        pending = null;
+        ctx.fireChannelRead(b);
+        ctx.fireChannelReadComplete();
+        p.remove(this);
+    }
+
+    private static boolean matches(List<HostGlob> globs, String host) {
+        if (host == null) return false;
+        for (HostGlob g : globs) if (g.matches(host)) return true;
+        return false;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ReferenceCountUtil.release(evt); // idle events: a tunnel being set up is not idle-closed here
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (peekTimer != null) peekTimer.cancel(false);
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,495 @@
+package dev.traffic.proxy.internal;
+
+import dev.traffic.proxy.Inspection;
+import dev.traffic.proxy.RecordingMode;
+import dev.traffic.store.model.Body;
+import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.store.model.TlsInfo;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request/response relayed between a client-side channel and an upstream connection, both of
+ * which carry Netty {@code HttpObject}s (HTTP/1.1 connections today; HTTP/2 stream channels with an
+ * HttpObject codec fit the same way). Streams both bodies with backpressure: a side that cannot
+ * write pauses reading on the other ({@link ReadGate}), so no body is ever held whole. Only while
+ * an inspector runs does it hold the request head plus up to {@code scanWindow} body bytes.
+ *
+ * <p>Buffer ownership: every {@code HttpContent} handed to {@link #onRequestContent} or
+ * {@link #onUpstreamMessage} becomes this exchange's; it is either written to the other side
+ * (which then releases it) or released here. Event-loop confined (client and upstream share a loop).
+ */
+public final class Exchange implements UpstreamListener {
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+
+    private enum State { NEW, INSPECTING, CONNECTING, FORWARDING, REFUSED, DONE }
+
+    private final ProxyContext px;
+    private final Channel client;
+    private final ReadGate clientGate;
+    private final ExchangeOwner owner;
+    private final ClientSession session;
+    private final FlowRecorder rec;
+    private final List<HttpContent> held = new ArrayList<>();
+    private long heldBytes;
+    private State state = State.NEW;
+    private Target target;
+    private HttpRequest head;
+    private FlowRequest recordedHead;
+    private boolean clientKeepAlive;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean interim;
+    private boolean closeClientAfter;
+    private boolean upstreamKeepAlive;
+    private boolean bodySent;
+    private boolean retried;
+    private boolean flushUpstream;
+    private boolean flushClient;
+    private UpstreamConnection up;
+
+    public Exchange(ProxyContext px, Channel client, ExchangeOwner owner, ClientSession session) {
+        this.px = px;
+        this.client = client;
+        this.clientGate = ReadGate.of(client);
+        this.owner = owner;
+        this.session = session;
+        String addr = session.clientAddress();
+        this.rec = new FlowRecorder(px, addr, dev.traffic.store.model.FlowKind.HTTP);
+    }
+
+    public String flowId() {
+        return rec.id();
+    }
+
+    /** The request head arrived (ownership: the head is not reference counted; it is mutated for upstream). */
+    public void start(HttpRequest req, RequestLine line) {
+        this.head = req;
+        this.target = line.target();
+        this.clientKeepAlive = HttpUtil.isKeepAlive(req);
+        this.recordedHead = new FlowRequest(req.method().name(), target.scheme(), target.host(), target.port(),
+                line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
+                null, null, null);
+        rec.start(recordedHead);
+        if (session.clientTls() != null) rec.tls(session.clientTls());
+
+        if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
+            refuse(503, "recording unavailable", null);
+            return;
+        }
+        if (session.tunnelTarget() == null) { // inside a tunnel the CONNECT was already checked
+            PolicyGate.Refusal r = px.policy().checkName(target.host());
+            if (r != null) {
+                refuse(403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
+                return;
+            }
+        }
+        prepareUpstreamHead(line);
+        if (px.config().inspector() != null) {
+            state = State.INSPECTING;
+        } else {
+            beginConnect();
+        }
+    }
+
+    private void prepareUpstreamHead(RequestLine line) {
+        head.setUri(line.originForm());
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        HopByHop.strip(head.headers());
+        if (session.tunnelTarget() == null) {
+            // RFC 9112 3.2.2: a proxy replaces Host with the absolute-form's authority
+            boolean dflt = (target.port() == 80 && !target.tls()) || (target.port() == 443 && target.tls());
+            String h = target.host().indexOf(':') >= 0 ? "[" + target.host() + "]" : target.host();
+            head.headers().set(HttpHeaderNames.HOST, dflt ? h : h + ":" + target.port());
+        }
+    }
+
+    /** A piece of the request body (ownership transfers here). */
+    public void onRequestContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (state != State.DONE && state != State.REFUSED) rec.requestBody().add(c.content());
+        if (last) {
+            requestComplete = true;
+            rec.requestEnd(((LastHttpContent) c).trailingHeaders());
+            clientGate.pause(ReadGate.EXCHANGE_BUSY); // the next request waits until this exchange is over
+        }
+        switch (state) {
+            case INSPECTING -> {
+                held.add(c);
+                heldBytes += c.content().readableBytes();
+                if (last || heldBytes >= px.config().scanWindow()) {
+                    clientGate.pause(ReadGate.INSPECTING);
+                    inspect(!last);
+                }
+            }
+            case NEW, CONNECTING -> held.add(c);
+            case FORWARDING -> writeUpstream(c);
+            default -> {
+                c.release();
+                if (last && state == State.REFUSED && responseComplete) done();
+            }
+        }
+    }
+
+    /** The client side finished a read burst: push what was written upstream. */
+    public void flushUpstream() {
+        if (flushUpstream && up != null) {
+            flushUpstream = false;
+            up.channel().flush();
+        }
+    }
+
+    public void clientWritabilityChanged(boolean writable) {
+        if (up == null) return;
+        ReadGate g = ReadGate.of(up.channel());
+        if (writable) g.resume(ReadGate.PEER_UNWRITABLE);
+        else g.pause(ReadGate.PEER_UNWRITABLE);
+    }
+
+    /** The client connection went away. */
+    public void clientClosed() {
+        if (state == State.DONE) return;
+        rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+        abort();
+    }
+
+    // ---- inspection ------------------------------------------------------------------------
+
+    private void inspect(boolean bodyGoesOn) {
+        int window = px.config().scanWindow();
+        byte[] bytes = new byte[(int) Math.min(heldBytes, window)];
+        int at = 0;
+        for (HttpContent c : held) {
+            int n = Math.min(c.content().readableBytes(), bytes.length - at);
+            c.content().getBytes(c.content().readerIndex(), bytes, at, n);
+            at += n;
+            if (at == bytes.length) break;
+        }
+        boolean truncated = bodyGoesOn || heldBytes > window;
+        FlowRequest fr = recordedHead.withBody(new Body(heldBytes, null, bytes, truncated));
+        Channel ch = client;
+        CompletableFuture.supplyAsync(() -> px.config().inspector().inspect(fr), px.inspectionExecutor())
+                .thenCompose(s -> s)
+                .whenComplete((r, e) -> ch.eventLoop().execute(() -> inspected(r, e, truncated)));
+    }
+
+    private void inspected(Inspection r, Throwable e, boolean truncated) {
+        if (state != State.INSPECTING) return;
+        clientGate.resume(ReadGate.INSPECTING);
+        if (e != null) {
+            refuse(503, "request inspection failed: " + UpstreamFailures.unwrap(e), null);
+            return;
+        }
+        if (truncated) rec.scanWindowExceeded(px.config().scanWindow());
+        rec.findings(r.findings());
+        if (r.redacted() != null) rec.redactedRequest(r.redacted());
+        if (r.block()) {
+            String rule = r.rule() == null ? "inspection" : r.rule();
+            refuse(403, "blocked by policy rule " + rule + " (flow " + rec.id() + ")",
+                    new PolicyDecision(PolicyDecision.Action.BLOCK, rule));
+            return;
+        }
+        if (!r.findings().isEmpty()) {
+            rec.policy(new PolicyDecision(PolicyDecision.Action.FLAG, r.findings().get(0).rule()));
+        }
+        beginConnect();
+    }
+
+    // ---- connecting ------------------------------------------------------------------------
+
+    private void beginConnect() {
+        state = State.CONNECTING;
+        clientGate.pause(ReadGate.WAITING_UPSTREAM);
+        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
+        if (target.address() != null || via != null) {
+            acquire(true);
+            return;
+        }
+        Channel ch = client;
+        px.resolver().resolve(target.host()).whenComplete((a, e) -> ch.eventLoop().execute(() -> resolved(a, e)));
+    }
+
+    private void resolved(InetAddress address, Throwable e) {
+        if (state != State.CONNECTING) return;
+        if (e != null) {
+            fail(UpstreamFailures.describe(e, target));
+            return;
+        }
+        PolicyGate.Refusal r = px.policy().checkAddress(target.host(), address, target.port());
+        if (r != null) {
+            refuse(403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
+            return;
+        }
+        target = target.withAddress(address);
+        acquire(true);
+    }
+
+    private void acquire(boolean pooledOk) {
+        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
+        UpstreamKey key = new UpstreamKey(target.host(), target.address(), target.port(), target.tls(),
+                AlpnPolicy.upstreamProtocols().get(0), via);
+        px.pool(client.eventLoop()).acquire(key, pooledOk).addListener(this::connected);
+    }
+
+    private void connected(Future<? super UpstreamConnection> f) {
+        if (state != State.CONNECTING) {
+            if (f.isSuccess()) ((UpstreamConnection) f.getNow()).channel().close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            fail(UpstreamFailures.describe(f.cause(), target));
+            return;
+        }
+        up = (UpstreamConnection) f.getNow();
+        up.attach(this);
+        recordTls();
+        state = State.FORWARDING;
+        up.channel().write(head);
+        for (HttpContent c : held) writeUpstream(c);
+        held.clear();
+        heldBytes = 0;
+        up.channel().flush();
+        flushUpstream = false;
+        if (!client.isWritable()) ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+        else ReadGate.of(up.channel()).resume(ReadGate.PEER_UNWRITABLE);
+        if (!up.channel().isWritable()) clientGate.pause(ReadGate.PEER_UNWRITABLE);
+        clientGate.resume(ReadGate.WAITING_UPSTREAM);
+    }
+
+    private void recordTls() {
+        if (!target.tls()) return;
+        TlsInfo c = session.clientTls();
+        rec.tls(new TlsInfo(c == null ? null : c.sni(), c == null ? null : c.clientVersion(),
+                c == null ? null : c.clientCipher(), c == null ? null : c.clientAlpn(),
+                up.tlsVersion(), up.tlsCipher(), up.alpn(), up.certSubject(), up.certIssuer(), up.certSha256()));
+    }
+
+    private void writeUpstream(HttpContent c) {
+        if (c.content().isReadable()) bodySent = true;
+        boolean last = c instanceof LastHttpContent;
+        up.channel().write(c);
+        flushUpstream = true;
+        if (last) {
+            up.channel().flush();
+            flushUpstream = false;
+        }
+        if (!up.channel().isWritable()) clientGate.pause(ReadGate.PEER_UNWRITABLE);
+    }
+
+    // ---- upstream events -------------------------------------------------------------------
+
+    @Override
+    public void onUpstreamMessage(HttpObject msg) {
+        if (state != State.FORWARDING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                upstreamBroken("invalid response from upstream " + target.authority() + ": " + r.decoderResult().cause());
+                return;
+            }
+            if (r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101) {
+                interim = true;
+                HopByHop.strip(r.headers());
+                client.write(r);
+                flushClient = true;
+            } else {
+                startResponse(r);
+            }
+        }
+        if (msg instanceof HttpContent c) {
+            if (interim) {
+                if (c instanceof LastHttpContent) interim = false;
+                client.write(c);
+                flushClient = true;
+                return;
+            }
+            rec.responseBody().add(c.content());
+            boolean last = c instanceof LastHttpContent;
+            if (last) rec.responseEnd(((LastHttpContent) c).trailingHeaders());
+            client.write(c);
+            flushClient = true;
+            if (last) {
+                client.flush();
+                flushClient = false;
+                responseComplete = true;
+                finishResponse();
+                return;
+            }
+            if (!client.isWritable()) ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    private void startResponse(HttpResponse r) {
+        responseStarted = true;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+        rec.response(r.status().code(), r.status().reasonPhrase(), r.protocolVersion().text(), r.headers());
+        HopByHop.strip(r.headers());
+        boolean bodyless = head.method().equals(HttpMethod.HEAD) || r.status().code() == 204
+                || r.status().code() == 304;
+        boolean framed = HttpUtil.isContentLengthSet(r) || HttpUtil.isTransferEncodingChunked(r);
+        boolean http10Client = recordedHead.httpVersion().equals("HTTP/1.0");
+        if (!bodyless && !framed) {
+            upstreamKeepAlive = false; // the upstream ends this body by closing
+            if (http10Client) closeClientAfter = true;
+            else HttpUtil.setTransferEncodingChunked(r, true);
+        }
+        if (http10Client && HttpUtil.isTransferEncodingChunked(r)) {
+            r.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            closeClientAfter = true;
+        }
+        if (!clientKeepAlive || closeClientAfter) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        else if (http10Client) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        client.write(r);
+        flushClient = true;
+    }
+
+    private void finishResponse() {
+        UpstreamConnection c = up;
+        up = null;
+        c.attach(null);
+        ReadGate.of(c.channel()).resume(ReadGate.PEER_UNWRITABLE);
+        clientGate.resume(ReadGate.PEER_UNWRITABLE);
+        if (upstreamKeepAlive && requestComplete) px.pool(client.eventLoop()).release(c);
+        else c.channel().close();
+        if (requestComplete) {
+            done();
+        } else {
+            // The upstream answered before the request body ended: drop the rest, then close.
+            state = State.REFUSED;
+            clientKeepAlive = false;
+            clientGate.resume(ReadGate.WAITING_UPSTREAM);
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        if (flushClient) {
+            flushClient = false;
+            client.flush();
+        }
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(boolean writable) {
+        if (writable) clientGate.resume(ReadGate.PEER_UNWRITABLE);
+        else clientGate.pause(ReadGate.PEER_UNWRITABLE);
+    }
+
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
+        if (state != State.FORWARDING) return;
+        UpstreamConnection c = up;
+        up = null;
+        clientGate.resume(ReadGate.PEER_UNWRITABLE);
+        if (!responseStarted && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
+            // A pooled connection the server had already closed: try once on a fresh one.
+            retried = true;
+            state = State.CONNECTING;
+            clientGate.pause(ReadGate.WAITING_UPSTREAM);
+            if (requestComplete) held.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            acquire(false);
+            return;
+        }
+        String why = cause == null ? "upstream " + target.authority() + " closed the connection"
+                : "upstream " + target.authority() + " failed: " + cause;
+        if (!responseStarted) fail(new UpstreamFailures.Failure(502, why + " before responding"));
+        else upstreamBroken(why + " mid-response");
+    }
+
+    @Override
+    public void onUpstreamIdle() {
+        if (state != State.FORWARDING) return;
+        String why = "upstream timeout: no data from " + target.authority() + " for "
+                + px.config().upstreamIdleTimeout().toSeconds() + "s";
+        if (!responseStarted) fail(new UpstreamFailures.Failure(504, why));
+        else upstreamBroken(why);
+    }
+
+    // ---- endings ---------------------------------------------------------------------------
+
+    private void fail(UpstreamFailures.Failure f) {
+        refuse(f.status(), f.message(), null);
+    }
+
+    /** Answers the client ourselves (before any upstream response started) and records why. */
+    private void refuse(int status, String message, PolicyDecision decision) {
+        if (up != null) {
+            up.attach(null);
+            up.channel().close();
+            up = null;
+        }
+        if (decision != null) rec.policy(decision);
+        if (status >= 500 || decision == null) rec.error(message);
+        px.config().events().requestRefused(status, message);
+        for (HttpContent c : held) c.release();
+        held.clear();
+        boolean close = !requestComplete || !clientKeepAlive;
+        var resp = ErrorResponses.of(status, message, close);
+        rec.response(status, resp.status().reasonPhrase(), "HTTP/1.1", resp.headers());
+        rec.responseBody().add(resp.content());
+        rec.responseEnd(null);
+        if (close) clientKeepAlive = false;
+        state = State.REFUSED;
+        responseComplete = true;
+        client.writeAndFlush(resp);
+        if (requestComplete) {
+            done();
+            return;
+        }
+        // drain the rest of the request body (released as it comes); done() when it ends
+        clientGate.resume(ReadGate.WAITING_UPSTREAM | ReadGate.INSPECTING | ReadGate.PEER_UNWRITABLE);
+    }
+
+    /** The upstream failed after the response head went out: the client connection cannot be saved. */
+    private void upstreamBroken(String message) {
+        rec.error(message);
+        abort();
+        client.close();
+    }
+
+    private void abort() {
+        if (state == State.DONE) return;
+        if (up != null) {
+            up.attach(null);
+            up.channel().close();
+            up = null;
+        }
+        for (HttpContent c : held) c.release();
+        held.clear();
+        state = State.DONE;
+        rec.finish();
+    }
+
+    private void done() {
+        if (state == State.DONE) return;
+        state = State.DONE;
+        // the owner's resume decides when reading restarts (after it has forgotten this exchange)
+        clientGate.clear(ReadGate.WAITING_UPSTREAM | ReadGate.INSPECTING | ReadGate.PEER_UNWRITABLE);
+        rec.finish();
+        owner.exchangeDone(this, clientKeepAlive && !closeClientAfter);
+    }
+}

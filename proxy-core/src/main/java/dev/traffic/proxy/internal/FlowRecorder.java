@@ -1,0 +1,165 @@
+package dev.traffic.proxy.internal;
+
+import dev.traffic.store.model.Body;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.Flow;
+import dev.traffic.store.model.FlowKind;
+import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.FlowResponse;
+import dev.traffic.store.model.Header;
+import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.store.model.Severity;
+import dev.traffic.store.model.TlsInfo;
+import dev.traffic.store.model.TunnelInfo;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the events of one exchange (or tunnel) into {@code FlowSink} calls: {@code started} with
+ * the request head as soon as it is known (write-ahead), {@code ended} exactly once with everything.
+ * Bodies are teed through {@link BodyTap}s. Event-loop confined; holds no Netty buffers.
+ */
+public final class FlowRecorder {
+    private static final Logger log = LoggerFactory.getLogger(FlowRecorder.class);
+
+    private final ProxyContext px;
+    private final Flow.Builder flow;
+    private final String id = dev.traffic.store.model.FlowId.next();
+    private final BodyTap requestBody;
+    private final BodyTap responseBody;
+    private FlowRequest request;
+    private FlowRequest redacted;
+    private Instant requestEnd;
+    private List<Header> requestTrailers = List.of();
+    private int status;
+    private String reason;
+    private String responseVersion;
+    private List<Header> responseHeaders;
+    private List<Header> responseTrailers = List.of();
+    private Instant responseStart;
+    private Instant responseEnd;
+    private final List<Finding> findings = new ArrayList<>();
+    private String error;
+    private boolean started;
+    private boolean ended;
+
+    public FlowRecorder(ProxyContext px, String client, FlowKind kind) {
+        this.px = px;
+        int cap = px.config().maxBodyRecord();
+        this.requestBody = new BodyTap(cap);
+        this.responseBody = new BodyTap(cap);
+        this.flow = Flow.builder().session(px.config().session()).client(client).kind(kind).start(Instant.now());
+        this.flow.id(id);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Records the request head and hands the flow to the sink (write-ahead). */
+    public void start(FlowRequest head) {
+        this.request = head;
+        flow.request(head);
+        started = true;
+        try {
+            px.config().sink().started(flow.build());
+        } catch (RuntimeException e) {
+            log.warn("flow sink failed on started(): {}", e.toString());
+        }
+    }
+
+    public boolean startedRecording() {
+        return started;
+    }
+
+    public BodyTap requestBody() { return requestBody; }
+    public BodyTap responseBody() { return responseBody; }
+
+    public void requestEnd(HttpHeaders trailers) {
+        requestEnd = Instant.now();
+        requestTrailers = headers(trailers);
+    }
+
+    public void response(int status, String reason, String version, HttpHeaders headers) {
+        this.status = status;
+        this.reason = reason;
+        this.responseVersion = version;
+        this.responseHeaders = headers(headers);
+        this.responseStart = Instant.now();
+    }
+
+    public void responseEnd(HttpHeaders trailers) {
+        responseEnd = Instant.now();
+        responseTrailers = headers(trailers);
+    }
+
+    public boolean hasResponse() {
+        return responseHeaders != null;
+    }
+
+    public void tls(TlsInfo tls) { flow.tls(tls); }
+    public void policy(PolicyDecision p) { flow.policy(p); }
+    public void tunnel(TunnelInfo t) { flow.tunnel(t); }
+    public void findings(List<Finding> f) { findings.addAll(f); }
+    public void redactedRequest(FlowRequest r) { redacted = r; }
+
+    /** Keeps the first error: later ones are usually consequences. */
+    public void error(String message) {
+        if (error == null) error = message;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    /** Marks that only the first {@code window} bytes of a larger request body were inspected. */
+    public void scanWindowExceeded(int window) {
+        findings.add(new Finding("scan-window-exceeded", "scan", Severity.LOW, "body", request == null ? null : request.host(),
+                null, null, "only the first " + window + " bytes of the request body were inspected"));
+    }
+
+    /** Completes the flow and hands it to the sink; idempotent. */
+    public Flow finish() {
+        if (ended) return null;
+        ended = true;
+        Instant now = Instant.now();
+        if (request != null) {
+            Body body = requestBody.finish();
+            FlowRequest r = redacted != null ? redacted : request;
+            if (redacted != null && redacted.body() != null && redacted.body().size() > 0) {
+                body = new Body(body.size(), body.sha256(), redacted.body().recorded(), body.truncated());
+            }
+            flow.request(new FlowRequest(r.method(), r.scheme(), r.host(), r.port(), r.path(), r.query(),
+                    r.httpVersion(), r.headers(), body, requestTrailers, requestEnd));
+        }
+        if (responseHeaders != null) {
+            flow.response(new FlowResponse(status, reason, responseVersion, responseHeaders, responseBody.finish(),
+                    responseTrailers, responseStart, responseEnd == null ? now : responseEnd));
+        }
+        flow.findings(findings).error(error).end(now);
+        Flow f = flow.build();
+        try {
+            px.config().sink().ended(f);
+        } catch (RuntimeException e) {
+            log.warn("flow sink failed on ended(): {}", e.toString());
+        }
+        px.config().events().flowEnded(f);
+        return f;
+    }
+
+    /** Headers in wire order, duplicates kept; the proxy credential is never recorded. */
+    public static List<Header> headers(HttpHeaders h) {
+        if (h == null || h.isEmpty()) return List.of();
+        List<Header> out = new ArrayList<>(h.size());
+        for (Map.Entry<String, String> e : h) {
+            String v = e.getKey().equalsIgnoreCase("proxy-authorization") ? "[REDACTED]" : e.getValue();
+            out.add(new Header(e.getKey(), v));
+        }
+        return out;
+    }
+}

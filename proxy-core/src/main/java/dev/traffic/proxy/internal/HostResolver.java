@@ -1,0 +1,51 @@
+package dev.traffic.proxy.internal;
+
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Resolves a destination once, off the event loop (the JDK resolver blocks), so the policy can
+ * check the very address the proxy then connects to (no DNS-rebinding window). IP literals are
+ * parsed without a lookup. The JDK's own cache (30 s positive) applies.
+ */
+public final class HostResolver implements AutoCloseable {
+    private final ExecutorService executor;
+
+    public HostResolver() {
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "traffic-dns-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Completes with the address to use, or exceptionally with {@link UnknownHostException}. */
+    public CompletableFuture<InetAddress> resolve(String host) {
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal != null) {
+            try {
+                return CompletableFuture.completedFuture(InetAddress.getByAddress(host, literal));
+            } catch (UnknownHostException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, executor);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.traffic.proxy.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * The client-facing HTTP/1.1 codec: like Netty's {@code HttpServerCodec} (it remembers each
+ * request's method so a response to HEAD is encoded without a body), but strict for a proxy: a
+ * request carrying both Content-Length and Transfer-Encoding is marked failed (request smuggling)
+ * instead of having its Content-Length silently dropped. Buffers: the decoder emits slices it owns
+ * until the next handler, which must release them; the encoder releases what it writes.
+ */
+public final class ProxyServerCodec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder> {
+    private final Queue<HttpMethod> methods = new ArrayDeque<>();
+
+    public ProxyServerCodec(int maxInitialLine, int maxHeaderSize) {
+        HttpDecoderConfig cfg = new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxInitialLine)
+                .setMaxHeaderSize(maxHeaderSize)
+                .setMaxChunkSize(64 * 1024)
+                .setAllowDuplicateContentLengths(false)
+                .setAllowPartialChunks(true)
+                .setStrictLineParsing(true);
+        init(new Decoder(cfg), new Encoder());
+    }
+
+    /** Thrown into the decoder result of a request that could be used to smuggle another. */
+    public static final class SmugglingException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public SmugglingException(String message) {
+            super(message);
+        }
+    }
+
+    private final class Decoder extends HttpRequestDecoder {
+        Decoder(HttpDecoderConfig cfg) {
+            super(cfg);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int before = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = before; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest r) methods.add(r.method());
+            }
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            message.setDecoderResult(DecoderResult.failure(
+                    new SmugglingException("both Content-Length and Transfer-Encoding")));
+            super.handleTransferEncodingChunkedWithContentLength(message);
+        }
+    }
+
+    private final class Encoder extends HttpResponseEncoder {
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            boolean interim = msg.status().codeClass() == HttpStatusClass.INFORMATIONAL && msg.status().code() != 101;
+            if (interim) return true; // 100 Continue etc.: the request still awaits its final response
+            HttpMethod method = methods.poll();
+            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}

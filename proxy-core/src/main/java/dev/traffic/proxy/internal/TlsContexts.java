@@ -1,0 +1,136 @@
+package dev.traffic.proxy.internal;
+
+import dev.traffic.proxy.HostGlob;
+import dev.traffic.proxy.ProxyConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the proxy's SSL contexts once: the server context for intercepted clients (leaf chosen
+ * per SNI / CONNECT host by the ca-tools key manager) and two client contexts for upstreams: the
+ * verifying one (JDK roots plus {@code --upstream-ca}, hostname verification on) and the
+ * insecure one used only for {@code --insecure-upstream} hosts.
+ */
+public final class TlsContexts {
+    private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+
+    private final SslProvider provider;
+    private final SslContext server;
+    private final SslContext upstreamVerified;
+    private final SslContext upstreamInsecure;
+    private final List<HostGlob> insecureHosts;
+
+    public TlsContexts(ProxyConfig cfg) throws IOException, GeneralSecurityException {
+        this.provider = chooseProvider(cfg.tlsProvider());
+        this.insecureHosts = cfg.insecureUpstream();
+        this.server = cfg.interceptKeys() == null ? null : serverContext(cfg.interceptKeys(), provider);
+        this.upstreamVerified = SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .trustManager(new NamingTrustManager(trustManager(cfg.upstreamCaFiles())))
+                .endpointIdentificationAlgorithm("HTTPS")
+                .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.upstreamProtocols()))
+                .build();
+        this.upstreamInsecure = SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .endpointIdentificationAlgorithm(null)
+                .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.upstreamProtocols()))
+                .build();
+        for (HostGlob g : insecureHosts) {
+            log.warn("UPSTREAM TLS VERIFICATION DISABLED for hosts matching '{}' (--insecure-upstream)", g);
+        }
+    }
+
+    public SslProvider provider() {
+        return provider;
+    }
+
+    /** The server context for intercepted clients, or null when no interception keys were given. */
+    public SslContext server() {
+        return server;
+    }
+
+    public boolean insecureFor(String host) {
+        for (HostGlob g : insecureHosts) if (g.matches(host)) return true;
+        return false;
+    }
+
+    public SslContext upstream(String host) {
+        return insecureFor(host) ? upstreamInsecure : upstreamVerified;
+    }
+
+    static SslProvider chooseProvider(ProxyConfig.TlsProvider wanted) {
+        if (wanted == ProxyConfig.TlsProvider.JDK) return SslProvider.JDK;
+        if (OpenSsl.isAvailable()) return SslProvider.OPENSSL;
+        if (wanted == ProxyConfig.TlsProvider.OPENSSL) {
+            throw new IllegalStateException("OpenSSL (BoringSSL) TLS requested but not available: "
+                    + OpenSsl.unavailabilityCause());
+        }
+        log.info("BoringSSL not available ({}); using the JDK TLS provider", String.valueOf(OpenSsl.unavailabilityCause()));
+        return SslProvider.JDK;
+    }
+
+    private static SslContext serverContext(KeyManagerFactory kmf, SslProvider provider) throws SSLException {
+        // BoringSSL would otherwise re-encode the leaf key and chain on every handshake.
+        KeyManagerFactory keys = provider == SslProvider.OPENSSL ? new OpenSslCachingX509KeyManagerFactory(kmf) : kmf;
+        return SslContextBuilder.forServer(keys)
+                .sslProvider(provider)
+                .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.clientProtocols()))
+                .build();
+    }
+
+    /** JDK default roots plus the extra CA files, in one PKIX trust manager. */
+    static X509ExtendedTrustManager trustManager(List<Path> extraCaFiles) throws IOException, GeneralSecurityException {
+        TrustManagerFactory dflt = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        dflt.init((KeyStore) null);
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        for (TrustManager tm : dflt.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                for (X509Certificate c : x.getAcceptedIssuers()) ks.setCertificateEntry("jdk-" + i++, c);
+            }
+        }
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        for (Path p : extraCaFiles) {
+            int n = 0;
+            try (InputStream in = Files.newInputStream(p)) {
+                for (Certificate c : cf.generateCertificates(in)) {
+                    ks.setCertificateEntry("extra-" + i++, c);
+                    n++;
+                }
+            } catch (java.security.cert.CertificateException e) {
+                throw new IllegalArgumentException("--upstream-ca " + p + ": not a PEM certificate file (" + e.getMessage() + ")");
+            }
+            if (n == 0) throw new IllegalArgumentException("--upstream-ca " + p + ": no certificate found");
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509ExtendedTrustManager x) return x;
+        }
+        throw new GeneralSecurityException("no X509ExtendedTrustManager available");
+    }
+}

@@ -1,0 +1,161 @@
+package dev.traffic.proxy.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Upstream connections of ONE event loop, kept per {@link UpstreamKey} and reused across client
+ * connections served by that loop (so a client and its upstream share a thread and never need
+ * locks). Idle connections close after the pool idle timeout. Event-loop confined.
+ */
+public final class UpstreamPool {
+    private final ProxyContext px;
+    private final EventLoop loop;
+    private final Map<UpstreamKey, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new IdentityHashMap<>();
+
+    UpstreamPool(ProxyContext px, EventLoop loop) {
+        this.px = px;
+        this.loop = loop;
+    }
+
+    /** A pooled live connection for {@code key} when one is idle (and {@code pooledOk}), else a new one. */
+    public Future<UpstreamConnection> acquire(UpstreamKey key, boolean pooledOk) {
+        if (pooledOk) {
+            ArrayDeque<UpstreamConnection> q = idle.get(key);
+            while (q != null && !q.isEmpty()) {
+                UpstreamConnection c = q.pollLast();
+                ScheduledFuture<?> t = idleTimers.remove(c);
+                if (t != null) t.cancel(false);
+                if (c.channel().isActive()) {
+                    c.markUsed();
+                    return loop.newSucceededFuture(c);
+                }
+            }
+        }
+        return connect(key);
+    }
+
+    /** Returns a connection whose exchange completed cleanly; closed or unusable ones are dropped. */
+    public void release(UpstreamConnection c) {
+        c.attach(null);
+        if (!c.channel().isActive() || px.draining()) {
+            c.channel().close();
+            return;
+        }
+        if (!c.channel().config().isAutoRead()) c.channel().config().setAutoRead(true); // notice a close while idle
+        idle.computeIfAbsent(c.key(), k -> new ArrayDeque<>()).addLast(c);
+        long ms = px.config().poolIdleTimeout().toMillis();
+        idleTimers.put(c, loop.schedule(() -> {
+            idleTimers.remove(c);
+            removeIdle(c);
+            c.channel().close();
+        }, ms, TimeUnit.MILLISECONDS));
+    }
+
+    /** Closes every idle connection (shutdown). */
+    public void closeIdle() {
+        for (ArrayDeque<UpstreamConnection> q : idle.values()) for (UpstreamConnection c : q) c.channel().close();
+        idle.clear();
+        for (ScheduledFuture<?> t : idleTimers.values()) t.cancel(false);
+        idleTimers.clear();
+    }
+
+    private void removeIdle(UpstreamConnection c) {
+        ArrayDeque<UpstreamConnection> q = idle.get(c.key());
+        if (q != null) {
+            q.remove(c);
+            if (q.isEmpty()) idle.remove(c.key());
+        }
+    }
+
+    private Future<UpstreamConnection> connect(UpstreamKey key) {
+        Promise<UpstreamConnection> promise = loop.newPromise();
+        UpstreamHandler handler = new UpstreamHandler();
+        long started = System.nanoTime();
+        int timeoutMs = (int) px.config().connectTimeout().toMillis();
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(px.transport().socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (key.viaProxy() != null) {
+                            InetSocketAddress proxy = new InetSocketAddress(key.viaProxy().getHostString(), key.viaProxy().getPort());
+                            HttpProxyHandler ph = new HttpProxyHandler(proxy);
+                            ph.setConnectTimeoutMillis(timeoutMs);
+                            ch.pipeline().addLast("upstream-proxy", ph);
+                        }
+                        if (key.tls()) {
+                            SslHandler ssl = px.tls().upstream(key.host()).newHandler(ch.alloc(), key.host(), key.port());
+                            ssl.setHandshakeTimeoutMillis(timeoutMs);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        HttpDecoderConfig dc = new HttpDecoderConfig()
+                                .setMaxInitialLineLength(px.config().maxInitialLineLength())
+                                .setMaxHeaderSize(Math.max(px.config().maxHeaderSize(), 64 * 1024))
+                                .setMaxChunkSize(64 * 1024);
+                        ch.pipeline().addLast("http", new HttpClientCodec(dc, false, false));
+                        long idleMs = px.config().upstreamIdleTimeout().toMillis();
+                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
+                        ch.pipeline().addLast("upstream", handler);
+                    }
+                });
+        InetSocketAddress remote;
+        if (key.viaProxy() != null) {
+            b.resolver(NoopAddressResolverGroup.INSTANCE);
+            remote = InetSocketAddress.createUnresolved(key.host(), key.port());
+        } else {
+            remote = new InetSocketAddress(key.address(), key.port());
+        }
+        ChannelFuture cf = b.connect(remote);
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            Channel ch = cf.channel();
+            UpstreamConnection conn = new UpstreamConnection(key, ch, handler);
+            conn.markUsed();
+            handler.onClose(() -> removeIdle(conn));
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                px.config().events().upstreamConnected(key.host(), key.port(), false, System.nanoTime() - started);
+                promise.trySuccess(conn);
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    conn.captureTls(ssl);
+                    px.config().events().upstreamConnected(key.host(), key.port(), true, System.nanoTime() - started);
+                    promise.trySuccess(conn);
+                } else {
+                    ch.close();
+                    promise.tryFailure(h.cause());
+                }
+            });
+        });
+        return promise;
+    }
+}
