@@ -44,6 +44,10 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Mixin AdminOption admin;
     @Mixin LogFormatOption logFormat;
+    @Mixin StoreOptionsMixin storeOptions;
+
+    @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
+    boolean noRecord;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -116,11 +120,18 @@ public final class ProxyCommand implements Callable<Integer> {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
         LeafMinter minter = new LeafMinter(ca);
         b.interceptKeys(new LeafKeyManager(minter).asFactory());
+        b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
+                ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         FlowSink sink = openSink();
+        if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
         ProxyMetrics metrics = new ProxyMetrics();
         metrics.certCache(minter::cacheHits, minter::cacheMisses);
         b.events(new MetricsEvents(metrics));
+        if (sink instanceof dev.traffic.store.FlowStore fs) {
+            metrics.storeQueueDepth(fs::queueDepth);
+            fs.onFsync(metrics::storeFsync);
+        }
         InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
         Duration graceDuration = Values.duration("--grace", grace);
@@ -157,9 +168,20 @@ public final class ProxyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Where flows go. The flow store's mixin replaces this with the durable store. */
-    FlowSink openSink() {
-        return new LogFlowSink();
+    /**
+     * Where flows go: the durable flow store at {@code <data-dir>/store} (each signed checkpoint
+     * line is also logged, so a copy of the proof lives wherever the log goes), or with
+     * {@code --no-record} only the log.
+     */
+    FlowSink openSink() throws java.io.IOException {
+        if (noRecord) return new LogFlowSink();
+        Logger checkpoints = LoggerFactory.getLogger("traffic.checkpoint");
+        dev.traffic.store.StoreOptions o = storeOptions.toOptions().withCheckpointListener(cp -> checkpoints.info(cp.line()));
+        dev.traffic.store.FlowStore store = dev.traffic.store.FlowStore.open(data.storeDir(), o);
+        for (String w : store.recoveryWarnings()) log.warn("store recovery: {}", w);
+        log.info("recording to {} (session {}, fsync every {} ms, on store failure: {})", data.storeDir(), store.session(),
+                o.fsyncInterval().toMillis(), o.onStoreFailure() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED ? "fail-closed" : "fail-open");
+        return store;
     }
 
     ProxyConfig.Builder configure() {

@@ -14,6 +14,13 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
+            TailCommand.class,
+            SearchCommand.class,
+            ShowCommand.class,
+            ExportCommand.class,
+            StatsCommand.class,
+            VerifyCommand.class,
+            ReindexCommand.class,
             dev.traffic.cli.doctor.DoctorCommand.class,
         })
 public final class TrafficCommand implements Runnable {
