@@ -30,6 +30,7 @@ class EgressLockNetnsTest {
     static final int UP_PORT = 18080;
     static final int PROXY_PORT = 18181;
     static final int OTHER_LOOPBACK_PORT = 18282;
+    static final int ADMIN_PORT = 18383;
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     /** World-readable scratch: the probe classes and the jar must be readable by the unprivileged UIDs. */
@@ -118,6 +119,56 @@ class EgressLockNetnsTest {
             assertThat(curl(net, SANDBOX_UID, direct).exit()).isEqualTo(7);
             assertThat(curl(net, PROXY_UID, direct).out()).contains("says hi");
         }
+    }
+
+    /**
+     * The same lock, with the real {@code traffic proxy} (the shaded jar) running under the proxy UID
+     * inside the locked namespace: the sandbox's request through it succeeds and lands in the store.
+     */
+    @org.junit.jupiter.api.Test
+    void throughTheRealProxySucceedsAndIsRecorded() throws Exception {
+        Path built = Repo.root().resolve("cli/target/traffic.jar");
+        assumeTrue(Files.isRegularFile(built),
+                () -> "SKIPPED: " + built + " is not built (mvn -pl deploy-tests -am verify builds it first)");
+        String backend = NetnsPair.onPath("nft") ? "nft" : "iptables";
+        assumeTrue(NetnsPair.onPath(backend), "SKIPPED: neither nft nor iptables is installed");
+        Path jar = Files.copy(built, work.resolve("traffic.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.createDirectories(data.resolve("tmp"));
+        Proc.ok("chown", "-R", PROXY_UID + ":" + PROXY_UID, data.toString());
+        try (NetnsPair net = namespaces();
+                Proc.Background upstream = new Proc.Background(net.inUp(JAVA, "-XX:-UsePerfData", "-cp", testClasses(),
+                        NetnsUpstream.class.getName(), "--dns", UPSTREAM + ":" + UP_PORT))) {
+            upstream.awaitLine("READY", Duration.ofSeconds(30));
+            Proc.Result lock = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
+                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + UPSTREAM, "BACKEND=" + backend,
+                    Repo.docker().resolve("egress-lock.sh").toString()));
+            assertThat(lock.exit()).as("egress-lock.sh: %s", lock).isZero();
+
+            String url = "http://" + UPSTREAM + ":" + UP_PORT + "/through-the-proxy";
+            Proc.Background proxy = new Proc.Background(net.asUid(PROXY_UID, List.of(JAVA, "-XX:-UsePerfData", "-Xmx256m",
+                    "-Djava.io.tmpdir=" + data.resolve("tmp"), "-Duser.home=" + data, "-jar", jar.toString(), "proxy",
+                    "--listen", "127.0.0.1:" + PROXY_PORT, "--admin", "127.0.0.1:" + ADMIN_PORT, "--data-dir", data.toString())));
+            try {
+                proxy.awaitLine("traffic admin listening", Duration.ofSeconds(60));
+
+                assertThat(curl(net, SANDBOX_UID, url).exit()).as("still no direct way out").isEqualTo(7);
+                Proc.Result via = curl(net, SANDBOX_UID, url, "-x", "http://127.0.0.1:" + PROXY_PORT);
+                assertThat(via.exit()).as("curl through the proxy: %s\nproxy output:\n%s", via, proxy.output()).isZero();
+                assertThat(via.out()).contains("upstream " + UPSTREAM + ":" + UP_PORT + " says hi").endsWith("\n200");
+
+                Proc.Result metrics = curl(net, PROXY_UID, "http://127.0.0.1:" + ADMIN_PORT + "/metrics");
+                assertThat(metrics.out()).contains("traffic_flows_total{outcome=\"ok\"} 1.0");
+            } finally {
+                proxy.close(); // SIGTERM: graceful stop flushes the store
+            }
+            assertThat(proxy.process.exitValue()).as("proxy output:\n%s", proxy.output()).isZero();
+        }
+        Proc.Result found = Proc.run(Duration.ofSeconds(60), JAVA, "-jar", jar.toString(), "search",
+                "--data-dir", data.toString(), "-o", "json");
+        assertThat(found.exit()).as("%s", found).isZero();
+        assertThat(found.out()).as("the flow is in the store").contains("/through-the-proxy").contains(UPSTREAM);
     }
 
     static String testClasses() {
