@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             ReindexCommand.class,
             ScanCommand.class,
+            dev.traffic.cli.doctor.DoctorCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;
