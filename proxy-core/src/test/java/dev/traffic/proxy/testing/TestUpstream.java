@@ -183,6 +183,11 @@ public final class TestUpstream implements AutoCloseable {
             }
         }
 
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // e.g. a client that rejected our certificate: expected in some tests
+        }
+
         private void full(ChannelHandlerContext ctx, int status, String body, boolean keepAlive) {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
