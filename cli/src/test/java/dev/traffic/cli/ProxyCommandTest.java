@@ -61,7 +61,8 @@ class ProxyCommandTest {
                     new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", port)));
             assertThat(c.getResponseCode()).isEqualTo(403);
             c.disconnect();
-            p.destroy(); // SIGTERM
+            // SIGTERM without Process.destroy(), which would also close our end of its stdout
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor()).isZero();
             assertThat(out.readLine()).isEqualTo("traffic proxy stopped");
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isZero();
