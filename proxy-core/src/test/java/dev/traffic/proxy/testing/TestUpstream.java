@@ -87,6 +87,12 @@ public final class TestUpstream implements AutoCloseable {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    private static final byte[] PATTERN = new byte[65536 + 26];
+
+    static {
+        for (int i = 0; i < PATTERN.length; i++) PATTERN[i] = patternByte(i);
+    }
+
     /** One byte pattern for generated bodies, so tests can recompute the SHA-256 without storing bytes. */
     public static byte patternByte(long i) {
         return (byte) ('a' + (i % 26));
@@ -107,6 +113,7 @@ public final class TestUpstream implements AutoCloseable {
 
     private final class Handler extends SimpleChannelInboundHandler<HttpObject> {
         private HttpRequest req;
+        private int served; // requests answered on this connection
         private MessageDigest sink;
         private long sinkSize;
 
@@ -135,7 +142,14 @@ public final class TestUpstream implements AutoCloseable {
         private void respond(ChannelHandlerContext ctx) throws Exception {
             String uri = req.uri();
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (uri.startsWith("/sink")) {
+            if (uri.startsWith("/drop-second") && served++ > 0) {
+                ctx.close(); // like a server that timed out the idle connection as the request arrived
+                return;
+            }
+            if (uri.startsWith("/hang")) return; // never answers
+            if (uri.startsWith("/drop-second")) {
+                full(ctx, 200, "first", true);
+            } else if (uri.startsWith("/sink")) {
                 String body = "size=" + sinkSize + " sha256=" + HexFormat.of().formatHex(sink.digest());
                 sink = null;
                 full(ctx, 200, body, keepAlive);
@@ -177,6 +191,11 @@ public final class TestUpstream implements AutoCloseable {
             }
         }
 
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // e.g. a client that rejected our certificate: expected in some tests
+        }
+
         private void full(ChannelHandlerContext ctx, int status, String body, boolean keepAlive) {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
@@ -215,7 +234,7 @@ public final class TestUpstream implements AutoCloseable {
             while (sent < total && ctx.channel().isWritable()) {
                 int len = (int) Math.min(65536, total - sent);
                 ByteBuf b = ctx.alloc().buffer(len);
-                for (int i = 0; i < len; i++) b.writeByte(patternByte(sent + i));
+                b.writeBytes(PATTERN, (int) (sent % 26), len); // one call: paranoid leak tracking records every access
                 sent += len;
                 ctx.writeAndFlush(new DefaultHttpContent(b));
             }
