@@ -70,6 +70,7 @@ public final class Exchange implements UpstreamListener {
     private boolean flushClient;
     private UpstreamConnection up;
     private boolean teTrailers;
+    private boolean inspectionStarted;
     private boolean webSocket;
 
     public Exchange(ProxyContext px, Channel client, ExchangeOwner owner, ClientSession session) {
@@ -144,7 +145,10 @@ public final class Exchange implements UpstreamListener {
             case INSPECTING -> {
                 held.add(c);
                 heldBytes += c.content().readableBytes();
-                if (last || heldBytes >= px.config().scanWindow()) {
+                // once only: an h2 stream channel delivers buffered frames synchronously when reads
+                // resume, i.e. more content can arrive here before the state leaves INSPECTING
+                if (!inspectionStarted && (last || heldBytes >= px.config().scanWindow())) {
+                    inspectionStarted = true;
                     clientGate.pause(ReadGate.INSPECTING);
                     inspect(!last);
                 }
