@@ -305,7 +305,11 @@ public final class Exchange implements UpstreamListener {
             up.channel().flush();
             flushUpstream = false;
         }
-        if (!up.channel().isWritable()) clientGate.pause(ReadGate.PEER_UNWRITABLE);
+        if (!up.channel().isWritable()) { // pause, then flush: see onUpstreamMessage
+            clientGate.pause(ReadGate.PEER_UNWRITABLE);
+            flushUpstream = false;
+            up.channel().flush();
+        }
     }
 
     // ---- upstream events -------------------------------------------------------------------
@@ -355,7 +359,14 @@ public final class Exchange implements UpstreamListener {
                 finishResponse();
                 return;
             }
-            if (!client.isWritable()) ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+            if (!client.isWritable()) {
+                // pause first, then flush: unflushed bytes keep the client unwritable (the
+                // read-complete flush may not come once paused), and a flush can make it writable
+                // again synchronously, whose event must find the gate already closed
+                ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+                flushClient = false;
+                client.flush();
+            }
         }
     }
 
