@@ -134,6 +134,10 @@ public final class Exchange implements UpstreamListener {
 
     /** A piece of the request body (ownership transfers here). */
     public void onRequestContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            badBody(c);
+            return;
+        }
         boolean last = c instanceof LastHttpContent;
         if (state != State.DONE && state != State.REFUSED) rec.requestBody().add(c.content());
         if (last) {
@@ -160,6 +164,26 @@ public final class Exchange implements UpstreamListener {
                 if (last && state == State.REFUSED && responseComplete) done();
             }
         }
+    }
+
+    /** The body could not be parsed (bad chunk framing): the upstream must not see a "complete" request. */
+    private void badBody(HttpContent c) {
+        String why = "bad request body: " + c.decoderResult().cause().getMessage();
+        c.release();
+        requestComplete = true;
+        clientKeepAlive = false;
+        if (state == State.DONE) return;
+        if (state == State.REFUSED) {
+            done();
+            return;
+        }
+        if (responseStarted) {
+            rec.error(why);
+            abort();
+            client.close();
+            return;
+        }
+        refuse(400, why, null);
     }
 
     /** The client side finished a read burst: push what was written upstream. */
