@@ -6,7 +6,7 @@ import dev.traffic.proxy.testing.AlpnTestUpstream;
 import dev.traffic.proxy.testing.Await;
 import dev.traffic.proxy.testing.Cmd;
 import dev.traffic.proxy.testing.H2TestClient;
-import dev.traffic.proxy.testing.LeakWatch;
+import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestTrust;
@@ -29,12 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTP/2 through the proxy: ALPN on both sides, h2<->h1 translation, many streams on one
  * connection, gRPC-style trailers, independent streams, versions recorded per side.
  */
+@ExtendWith(LeakCheck.class)
 class Http2ProxyTest {
     @TempDir static Path dir;
     static ProxyFixture proxy;
@@ -43,11 +45,9 @@ class Http2ProxyTest {
     static TestUpstream h1only;
     static AlpnTestUpstream h1alpn;
     static final AtomicInteger clientConnections = new AtomicInteger();
-    static LeakWatch leaks;
 
     @BeforeAll
     static void start() throws Exception {
-        leaks = LeakWatch.watch();
         proxy = new ProxyFixture(dir, b -> b.events(new ProxyEvents() {
             @Override
             public void clientConnectionOpened() {
@@ -67,7 +67,6 @@ class Http2ProxyTest {
         if (both != null) both.close();
         if (h1only != null) h1only.close();
         if (h1alpn != null) h1alpn.close();
-        leaks.assertNoLeaks();
     }
 
     static Cmd.Result curl(String... args) throws Exception {
