@@ -257,4 +257,27 @@ class Http2ProxyTest {
         assertThat(f.request().body().size()).isEqualTo(n);
         assertThat(f.request().body().sha256()).isEqualTo(sha);
     }
+
+    @Test
+    void shutdownLetsOpenH2StreamsFinishThenCloses() throws Exception {
+        try (ProxyFixture own = new ProxyFixture(dir.resolve("shutdown"), b -> {});
+             AlpnTestUpstream up = new AlpnTestUpstream(own.pki.upstreamCa, "localhost", "h2")) {
+            H2TestClient c = new H2TestClient(own.port(), own.pki.proxyCaPem(), "localhost", up.port());
+            try {
+                H2TestClient.Response sse = c.get("/sse?id=shutdown", true); // ~1 s of events
+                sse.headersArrived.get(10, TimeUnit.SECONDS);
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> own.server.shutdown(Duration.ofSeconds(10)));
+                H2TestClient.Response r = sse.done.get(10, TimeUnit.SECONDS);
+                String body = r.body.toString(StandardCharsets.UTF_8);
+                for (int i = 1; i <= 5; i++) assertThat(body).contains("data: event " + i);
+                stopped.get(15, TimeUnit.SECONDS);
+                c.channel().closeFuture().await(10, TimeUnit.SECONDS);
+                assertThat(c.channel().isActive()).as("client connection closed by the proxy").isFalse();
+            } finally {
+                c.close();
+            }
+            Flow f = own.sink.await(fl -> fl.request() != null && "id=shutdown".equals(fl.request().query()));
+            assertThat(f.error()).isNull();
+        }
+    }
 }

@@ -33,6 +33,8 @@ public final class H2ClientPipeline {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(H2Settings.initial())
                 .validateHeaders(true)
+                // close() = GOAWAY, then wait for open streams; the proxy's --grace bounds it from outside
+                .gracefulShutdownTimeoutMillis(H2Settings.GRACEFUL_CLOSE_MS)
                 .build();
         p.addAfter(after, "h2", codec);
         p.addAfter("h2", "h2-streams", new Http2MultiplexHandler(new StreamInit(px, session)));
