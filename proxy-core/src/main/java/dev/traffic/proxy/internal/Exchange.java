@@ -95,8 +95,8 @@ public final class Exchange implements UpstreamListener {
         this.recordedHead = new FlowRequest(req.method().name(), target.scheme(), target.host(), target.port(),
                 line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
                 null, null, null);
-        rec.start(recordedHead);
         if (session.clientTls() != null) rec.tls(session.clientTls());
+        rec.start(recordedHead);
 
         if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
             refuse(503, "recording unavailable", null);
