@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code small DIR N}: durable journal ingest of N metadata-only flows (flows/s), then index ingest (reindex), bytes/flow</li>
  *   <li>{@code agent DIR N}: durable journal ingest of N agent-like flows (MB/s of bodies), index ingest MB/s of body text</li>
+ *   <li>{@code append DIR N}: adds N agent-like flows with the indexer running (index catch-up rate, with bodies)</li>
  *   <li>{@code search DIR}: p50/p99 of search for a host term, a body phrase and a 1-hour range (store built by small/agent)</li>
  *   <li>{@code visibility DIR}: at a steady 200 flows/s, latency until tail (journal follower) and search see a flow</li>
  * </ul>
@@ -38,6 +39,7 @@ public final class StoreLoad {
         switch (mode) {
             case "small", "agent" -> ingest(dir, n, mode.equals("agent"));
             case "search" -> search(dir);
+            case "append" -> append(dir, n);
             case "visibility" -> visibility(dir);
             default -> throw new IllegalArgumentException("mode: small|agent|search|visibility");
         }
@@ -79,6 +81,28 @@ public final class StoreLoad {
         long idx = du(dir.resolve("index"));
         System.out.printf(Locale.ROOT, "index ingest (1 thread, from the journal): %d flows in %.2f s = %.0f flows/s, %.1f MB/s of body bytes; index %.1f MB = %.0f bytes/flow; process CPU %.1f s = %.0f flows, %.1f MB body per CPU-second%n",
                 last, isecs, last / isecs, bodyBytes / 1e6 / isecs, idx / 1e6, (double) idx / n, icpu, last / icpu, bodyBytes / 1e6 / icpu);
+    }
+
+    private static void append(Path dir, long n) throws Exception {
+        AgentTraffic gen = new AgentTraffic(99, Instant.parse("2026-11-26T03:00:00Z"));
+        long bodyBytes = 0;
+        long t0 = System.nanoTime();
+        long c0 = cpu();
+        try (FlowStore s = FlowStore.open(dir, StoreOptions.defaults())) {
+            for (long i = 0; i < n; i++) {
+                Flow f = gen.next();
+                while (!s.writable()) LockSupport.parkNanos(100_000);
+                s.ended(f);
+                bodyBytes += f.request().body().size() + f.response().body().size();
+            }
+            s.flush();
+            double w = (System.nanoTime() - t0) / 1e9;
+            s.awaitIndexed(3_600_000);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double cpu = (cpu() - c0) / 1e9;
+            System.out.printf(Locale.ROOT, "append %d agent-like flows (%.1f MB of bodies): journal durable after %.2f s (%.1f MB/s), indexed after %.2f s (%.0f flows/s, %.1f MB/s of bodies incl. binary); process CPU %.1f s%n",
+                    n, bodyBytes / 1e6, w, bodyBytes / 1e6 / w, secs, n / secs, bodyBytes / 1e6 / secs, cpu);
+        }
     }
 
     private static void search(Path dir) throws Exception {
