@@ -256,6 +256,16 @@ public final class FlowStore implements FlowSink {
         }
     }
 
+    /** Flow events waiting for the writer thread (for the proxy's metrics). */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** Calls {@code listener} with each fsync's duration in nanoseconds, on the writer thread (for metrics). */
+    public void onFsync(java.util.function.LongConsumer listener) {
+        writer.onFsync(listener);
+    }
+
     @Override
     public boolean healthy() {
         return writer.healthy() && writerThread.isAlive();

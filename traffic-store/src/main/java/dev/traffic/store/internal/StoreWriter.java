@@ -217,12 +217,21 @@ public final class StoreWriter implements Runnable {
         return journal.body(slot, raw, Hashing.sha256(raw));
     }
 
+    /** Told how long each fsync (journal + leaf hashes) took, in nanoseconds; for the proxy's metrics. */
+    private volatile java.util.function.LongConsumer fsyncListener = nanos -> {};
+
+    public void onFsync(java.util.function.LongConsumer listener) {
+        fsyncListener = listener;
+    }
+
     /** Makes everything appended so far durable: journal first, then leaf hashes. */
     private void sync() throws IOException {
         if (journal.pending() > 0) journal.writeOut();
+        long fsyncStart = System.nanoTime();
         journal.force();
         leaves.force();
         lastSync = System.nanoTime();
+        fsyncListener.accept(lastSync - fsyncStart);
         durableSeq = nextSeq - 1;
         writtenSeq = durableSeq;
         durablePos = journal.position();
