@@ -56,11 +56,13 @@ public final class StoreWriter implements Runnable {
     private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private final LongConsumer onDurable;
     private final Runnable onDrained;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes;
     private final HealthListener health;
     private MerkleLog merkle;
     private MerkleLog merkleAtSync;
     private long nextSeq;
-    private long durableSeq;
+    private volatile long durableSeq;
+    private volatile long writtenSeq;
     private long durablePos;
     private long lastSync = System.nanoTime();
     private long lastCheckpoint = System.nanoTime();
@@ -76,7 +78,8 @@ public final class StoreWriter implements Runnable {
 
     public StoreWriter(StoreLayout layout, StoreOptions options, LinkedBlockingQueue<Item> queue, JournalWriter journal,
             LeafFile leaves, MerkleLog merkle, PrivateKey key, long lastSeq, LongConsumer onDurable, Runnable onDrained,
-            HealthListener health) {
+            HealthListener health, java.util.concurrent.atomic.AtomicLong queuedBytes) {
+        this.queuedBytes = queuedBytes;
         this.layout = layout;
         this.options = options;
         this.queue = queue;
@@ -87,6 +90,7 @@ public final class StoreWriter implements Runnable {
         this.key = key;
         this.nextSeq = lastSeq + 1;
         this.durableSeq = lastSeq;
+        this.writtenSeq = lastSeq;
         this.durablePos = journal.position();
         this.onDurable = onDurable;
         this.onDrained = onDrained;
@@ -104,6 +108,11 @@ public final class StoreWriter implements Runnable {
 
     public long durableSeq() {
         return durableSeq;
+    }
+
+    /** Highest seq handed to the OS (survives a crash of this process, not yet of the machine). */
+    public long writtenSeq() {
+        return writtenSeq;
     }
 
     /** Appends the records that must precede any flow of this run (open event, unfinished flows). Before {@link #run}. */
@@ -136,11 +145,15 @@ public final class StoreWriter implements Runnable {
                 sinceSync.addAll(batch); // before processing: a failure mid-batch retries all of it
                 List<Item> todo = new ArrayList<>(batch);
                 batch.clear();
+                long bytes = 0;
                 for (Item it : todo) {
                     if (it instanceof Stop) stopping = true;
                     else process(it);
+                    bytes += bytes(it);
                 }
+                queuedBytes.addAndGet(-bytes);
                 if (journal.pending() > 0) journal.writeOut();
+                writtenSeq = nextSeq - 1;
                 onDrained.run();
                 long now = System.nanoTime();
                 boolean dirty = !sinceSync.isEmpty();
@@ -155,6 +168,16 @@ public final class StoreWriter implements Runnable {
                 fail(e);
             }
         }
+    }
+
+    /** Body bytes an item holds while queued (what the queue's byte limit counts). */
+    public static long bytes(Item it) {
+        Flow f = it instanceof Start s ? s.head() : it instanceof End e ? e.flow() : null;
+        if (f == null) return 0;
+        long n = 512;
+        if (f.request() != null) n += f.request().body().recorded().length;
+        if (f.response() != null) n += f.response().body().recorded().length;
+        return n;
     }
 
     private long pollMillis() {
@@ -210,6 +233,7 @@ public final class StoreWriter implements Runnable {
         lastSync = System.nanoTime();
         fsyncListener.accept(lastSync - fsyncStart);
         durableSeq = nextSeq - 1;
+        writtenSeq = durableSeq;
         durablePos = journal.position();
         merkleAtSync = copy(merkle);
         sinceSync.clear();
@@ -276,7 +300,10 @@ public final class StoreWriter implements Runnable {
     /** Rolls back to the last durable state and re-appends everything handed over since. */
     private void retry() throws InterruptedException {
         Item wake = queue.poll(1, TimeUnit.SECONDS); // back off; keep what arrived
-        if (wake != null) sinceSync.add(wake);
+        if (wake != null) {
+            sinceSync.add(wake);
+            queuedBytes.addAndGet(-bytes(wake));
+        }
         try {
             journal.rollback(durablePos);
             leaves.truncate(durableSeq);
