@@ -93,8 +93,7 @@ public final class RequestScan {
         if (t.isEmpty()) return;
         byte[] b = Texts.latin1(t);
         List<Hit> hits = new ArrayList<>(4);
-        engine.rules().scan(t, b, hits);
-        engine.known().scan(t, b, hits);
+        engine.known().scanFused(t, b, engine.rules(), hits);
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH);
         for (Hit h : hits) report(s, h);
         if (s.value()) {
@@ -219,25 +218,41 @@ public final class RequestScan {
                 continue;
             }
             int start = i;
-            boolean hex = true, b32u = true, b32l = true, url = true;
+            int classes = 0;
             while (i < n) {
                 c = b[i];
                 int k = c < 0 ? 0 : Chars.cls(c);
                 if ((k & b64) == 0) break;
-                if ((k & (Chars.PLUS | Chars.SLASH)) != 0) url = false;
-                if (hex && !Chars.hex(c)) hex = false;
-                boolean d27 = c >= '2' && c <= '7';
-                if (b32u && !(k == Chars.UPPER || d27)) b32u = false;
-                if (b32l && !(k == Chars.LOWER || d27)) b32l = false;
+                classes |= k;
                 i++;
             }
+            boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
             if (url && i < n && b[i] == '.') TokenRules.discord(t, start, i, hits);
-            if (collect && i - start >= MIN_RUN) {
+            if (!collect || i - start < MIN_RUN) continue;
+            // classify only the long runs (most runs are short words)
+            boolean hex = true, b32u = true, b32l = true;
+            for (int j = start; j < i; j++) {
+                int x = b[j];
+                if (hex && !Chars.hex(x)) hex = false;
+                boolean d27 = x >= '2' && x <= '7';
+                if (b32u && !(Chars.upper(x) || d27)) b32u = false;
+                if (b32l && !(Chars.lower(x) || d27)) b32l = false;
+            }
+            // encodings of key material mix classes; plain identifiers and dashed ids/UUIDs do not decode to text
+            boolean worth = hex || b32u || b32l
+                    || ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0 && !hexWithDashes(b, start, i))
+                    || i - start >= 40;
+            if (worth) {
                 if (out.isEmpty()) out = new ArrayList<>();
                 out.add(new int[] {start, i, hex ? 1 : 0, b32u || b32l ? 1 : 0});
             }
         }
         return out;
+    }
+
+    private static boolean hexWithDashes(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) if (!Chars.hex(b[i]) && b[i] != '-') return false;
+        return true;
     }
 
     private static boolean inside(List<Hit> hits, int s, int e) {
@@ -273,7 +288,8 @@ public final class RequestScan {
                 }
             }
         }
-        int maxShift = len <= 4096 ? 3 : 0;
+        // misaligned starts (a glued prefix) are tried for short, key-sized runs only
+        int maxShift = len <= 256 ? 3 : 0;
         for (int k = 0; k <= maxShift; k++) {
             int probeEnd = Math.min(end, start + k + PROBE_CHARS);
             byte[] probe = Decoders.base64(t, start + k, probeEnd);
