@@ -39,6 +39,10 @@ public final class ProxyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
     @Mixin DetectOptions detect;
+    @Mixin StoreOptionsMixin storeOptions;
+
+    @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
+    boolean noRecord;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -110,7 +114,10 @@ public final class ProxyCommand implements Callable<Integer> {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
         b.interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory());
         dev.traffic.detect.Alerter alerter = detect.apply(b);
+        b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
+                ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         FlowSink sink = openSink();
+        if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
         Duration graceDuration = Values.duration("--grace", grace);
         ProxyServer server;
@@ -140,9 +147,20 @@ public final class ProxyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Where flows go. The flow store's mixin replaces this with the durable store. */
-    FlowSink openSink() {
-        return new LogFlowSink();
+    /**
+     * Where flows go: the durable flow store at {@code <data-dir>/store} (each signed checkpoint
+     * line is also logged, so a copy of the proof lives wherever the log goes), or with
+     * {@code --no-record} only the log.
+     */
+    FlowSink openSink() throws java.io.IOException {
+        if (noRecord) return new LogFlowSink();
+        Logger checkpoints = LoggerFactory.getLogger("traffic.checkpoint");
+        dev.traffic.store.StoreOptions o = storeOptions.toOptions().withCheckpointListener(cp -> checkpoints.info(cp.line()));
+        dev.traffic.store.FlowStore store = dev.traffic.store.FlowStore.open(data.storeDir(), o);
+        for (String w : store.recoveryWarnings()) log.warn("store recovery: {}", w);
+        log.info("recording to {} (session {}, fsync every {} ms, on store failure: {})", data.storeDir(), store.session(),
+                o.fsyncInterval().toMillis(), o.onStoreFailure() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED ? "fail-closed" : "fail-open");
+        return store;
     }
 
     ProxyConfig.Builder configure() {

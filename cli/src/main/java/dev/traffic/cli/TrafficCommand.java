@@ -14,7 +14,17 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
+<<<<<<< HEAD
             ScanCommand.class,
+=======
+            TailCommand.class,
+            SearchCommand.class,
+            ShowCommand.class,
+            ExportCommand.class,
+            StatsCommand.class,
+            VerifyCommand.class,
+            ReindexCommand.class,
+>>>>>>> store
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;
