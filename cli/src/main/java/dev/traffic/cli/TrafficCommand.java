@@ -14,9 +14,6 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
-<<<<<<< HEAD
-            ScanCommand.class,
-=======
             TailCommand.class,
             SearchCommand.class,
             ShowCommand.class,
@@ -24,7 +21,7 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             VerifyCommand.class,
             ReindexCommand.class,
->>>>>>> store
+            ScanCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;
