@@ -99,7 +99,7 @@ public final class ScanCommand implements Callable<Integer> {
         for (HarReader.Entry e : entries) {
             Flow f = e.flow();
             if (f.request() == null) continue;
-            report(e.index(), f, detector.scan(f.request(), context(f, "entry-" + e.index(), sessions)), min, buf, reported);
+            report(e.index(), f, findings(detector, f, context(f, "entry-" + e.index(), sessions)), min, buf, reported);
         }
     }
 
@@ -116,7 +116,7 @@ public final class ScanCommand implements Callable<Integer> {
             r.scan(q, true, f -> {
                 if (f.request() == null || failure[0] != null) return;
                 try {
-                    report(null, f, detector.scan(f.request(), context(f, f.id(), sessions)), min, buf, reported);
+                    report(null, f, findings(detector, f, context(f, f.id(), sessions)), min, buf, reported);
                 } catch (IOException e) {
                     failure[0] = e;
                 }
@@ -124,6 +124,16 @@ public final class ScanCommand implements Callable<Integer> {
             if (failure[0] != null) throw failure[0];
             for (String w : r.warnings()) spec.commandLine().getErr().println("traffic: warning: " + w);
         }
+    }
+
+    /** The request's findings plus those of its client-to-server WebSocket messages (location "ws"). */
+    private static List<Finding> findings(Detector detector, Flow f, ScanContext ctx) {
+        List<Finding> out = new java.util.ArrayList<>(detector.scan(f.request(), ctx));
+        for (dev.traffic.store.model.WsMessage m : f.messages()) {
+            if (m.direction() != dev.traffic.store.model.WsMessage.Direction.CLIENT_TO_SERVER) continue;
+            out.addAll(detector.inspectMessage(f.request().host(), f.request().path(), m, ctx).findings());
+        }
+        return out;
     }
 
     private void report(Integer entry, Flow f, List<Finding> findings, Severity min, StringBuilder buf, int[] reported)

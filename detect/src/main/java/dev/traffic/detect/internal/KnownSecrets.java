@@ -40,6 +40,8 @@ public final class KnownSecrets {
     private final Map<Long, List<Pattern>> anchors = new HashMap<>();
     private final long[] bloom = new long[1 << 10]; // 65536 bits
     private final List<Entry> shortOnes = new ArrayList<>();
+    /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
+    private final java.util.Set<Integer> grams = new java.util.HashSet<>();
 
     public KnownSecrets(List<Policy.Secret> secrets, TokenRules rules) {
         for (Policy.Secret s : secrets) {
@@ -49,6 +51,11 @@ public final class KnownSecrets {
             String norm = normalize(s.value());
             Entry e = new Entry(s, family, rule, norm, publicPrefix(s.value(), norm));
             entries.add(e);
+            String rev = new StringBuilder(norm).reverse().toString();
+            for (int i = 0; i + 4 <= norm.length(); i++) {
+                grams.add(gram(norm, i));
+                grams.add(gram(rev, i));
+            }
             if (norm.length() < ANCHOR) {
                 shortOnes.add(e);
                 continue;
@@ -264,8 +271,22 @@ public final class KnownSecrets {
      * When a whole value (at least {@code minLen} normalised chars) is a piece of a secret, which
      * piece it is and how many of its chars lie past the secret's shared public prefix.
      */
+    private static int gram(CharSequence s, int i) {
+        return (s.charAt(i) << 21) | (s.charAt(i + 1) << 14) | (s.charAt(i + 2) << 7) | s.charAt(i + 3);
+    }
+
     public Fragment fragment(String value, int minLen) {
         if (entries.isEmpty()) return null;
+        // reject without allocating unless the value's first 4 alphanumerics occur in some secret
+        int g = 0, got = 0;
+        for (int i = 0; i < value.length() && got < 4; i++) {
+            char c = value.charAt(i);
+            if (Chars.alnum(c)) {
+                g = (g << 7) | c;
+                got++;
+            }
+        }
+        if (got < 4 || !grams.contains(g)) return null;
         String nv = normalize(value);
         if (nv.length() < minLen || nv.length() > 512) return null;
         Fragment best = null;

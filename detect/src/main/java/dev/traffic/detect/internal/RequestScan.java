@@ -36,7 +36,10 @@ public final class RequestScan {
     private boolean priming;
     private final List<String> addresses = new ArrayList<>(1);
     private boolean sawAwsKeyId;
-    private final List<Object[]> awsSecretCandidates = new ArrayList<>();
+    private final List<Pending> awsSecretCandidates = new ArrayList<>();
+
+    /** A standalone 40-char value that becomes an AWS secret key if a key id shows up in the request. */
+    private record Pending(Segment segment, String value, int start) {}
 
     RequestScan(Engine engine, String host, String path, String session, SessionState state) {
         this.engine = engine;
@@ -55,10 +58,10 @@ public final class RequestScan {
     /** Call after the walk: pairs AWS secret keys and key ids seen in different values. */
     public void finish() {
         if (!sawAwsKeyId) return;
-        for (Object[] c : awsSecretCandidates) {
-            Segment s = (Segment) c[0];
-            String v = (String) c[1];
-            int st = (int) c[2];
+        for (Pending c : awsSecretCandidates) {
+            Segment s = c.segment();
+            String v = c.value();
+            int st = c.start();
             report(s, new Hit("aws-secret-access-key", "aws", v, st, st + v.length(), Hit.Strength.VALIDATED,
                     "paired with an access key id in the same request", false, false, false, null));
         }
@@ -133,7 +136,7 @@ public final class RequestScan {
         String v = s.text().length() <= 512 ? s.text().strip() : "";
         if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
-            awsSecretCandidates.add(new Object[] {s, v, s.text().indexOf(v)});
+            awsSecretCandidates.add(new Pending(s, v, s.text().indexOf(v)));
         }
         // pieces of a split secret travel as short values; long free text is only checked at sinks
         boolean small = s.text().length() <= 4096;
