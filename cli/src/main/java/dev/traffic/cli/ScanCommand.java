@@ -6,6 +6,8 @@ import dev.traffic.detect.Detector;
 import dev.traffic.detect.Policy;
 import dev.traffic.detect.ScanContext;
 import dev.traffic.detect.SessionState;
+import dev.traffic.store.FlowQuery;
+import dev.traffic.store.StoreReader;
 import dev.traffic.store.har.HarReader;
 import dev.traffic.store.model.Finding;
 import dev.traffic.store.model.Flow;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code traffic scan}: re-scans a HAR file (or the store) with the detector. Exit 0 when nothing at
+ * {@code traffic scan}: re-scans a HAR file or the flow store ({@code --store [QUERY]}, with
+ * {@code --since/--until/--session}) with the detector. Exit 0 when nothing at
  * or above {@code --min-severity} was found, 1 when something was, 2 on usage errors.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
@@ -35,6 +38,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
+    @Mixin QueryOptions filter;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.har", description = "HAR 1.2 file to scan.")
     Path har;
@@ -62,16 +66,25 @@ public final class ScanCommand implements Callable<Integer> {
             throw new UsageException("--min-severity must be low, medium, high or critical, not '" + minSeverity + "'");
         }
         if ((har == null) == (storeQuery == null)) throw new UsageException("give a HAR file or --store (not both)");
-        if (storeQuery != null) {
-            throw new IllegalStateException("scan --store needs the store's query API, which is not built yet; "
-                    + "export the flows to HAR and scan that file");
-        }
-        if (!Files.isRegularFile(har)) throw new UsageException("no such file: " + har);
         Policy policy = loadPolicy();
         Detector detector = new Detector(policy);
         SessionState sessions = new SessionState();
-        PrintWriter out = spec.commandLine().getOut();
+        StringBuilder buf = new StringBuilder();
         int[] reported = {0};
+        if (storeQuery != null) {
+            scanStore(detector, sessions, min, buf, reported);
+        } else {
+            scanHar(detector, sessions, min, buf, reported);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(buf);
+        out.flush();
+        return reported[0] > 0 ? 1 : 0;
+    }
+
+    private void scanHar(Detector detector, SessionState sessions, Severity min, StringBuilder buf, int[] reported)
+            throws IOException {
+        if (!Files.isRegularFile(har)) throw new UsageException("no such file: " + har);
         List<HarReader.Entry> entries;
         try {
             entries = HarReader.readAll(har);
@@ -81,27 +94,59 @@ public final class ScanCommand implements Callable<Integer> {
         // pass 1 records which pieces of known secrets each session carried (split secrets)
         for (HarReader.Entry e : entries) {
             Flow f = e.flow();
-            if (f.request() != null) detector.prime(f.request(), context(e, sessions));
+            if (f.request() != null) detector.prime(f.request(), context(e.flow(), "entry-" + e.index(), sessions));
         }
-        StringBuilder buf = new StringBuilder();
         for (HarReader.Entry e : entries) {
             Flow f = e.flow();
             if (f.request() == null) continue;
-            ScanContext ctx = context(e, sessions);
-            for (Finding finding : detector.scan(f.request(), ctx)) {
-                if (!finding.severity().atLeast(min)) continue;
-                reported[0]++;
-                buf.append(json ? jsonLine(e.index(), f.id(), finding) : textLine(e.index(), f.id(), finding)).append('\n');
-            }
+            report(e.index(), f, findings(detector, f, context(f, "entry-" + e.index(), sessions)), min, buf, reported);
         }
-        out.print(buf);
-        out.flush();
-        return reported[0] > 0 ? 1 : 0;
     }
 
-    private static ScanContext context(HarReader.Entry e, SessionState sessions) {
-        String session = e.flow().session();
-        return ScanContext.of(session == null ? "entry-" + e.index() : session, sessions);
+    /** Re-scans stored flows (new rules over old traffic), in seq order, two passes like a HAR file. */
+    private void scanStore(Detector detector, SessionState sessions, Severity min, StringBuilder buf, int[] reported)
+            throws IOException {
+        FlowQuery q = filter.query(storeQuery);
+        if (!Files.isDirectory(data.storeDir())) throw new UsageException("no flow store at " + data.storeDir());
+        try (StoreReader r = StoreReader.open(data.storeDir())) {
+            r.scan(q, true, f -> {
+                if (f.request() != null) detector.prime(f.request(), context(f, f.id(), sessions));
+            });
+            IOException[] failure = {null};
+            r.scan(q, true, f -> {
+                if (f.request() == null || failure[0] != null) return;
+                try {
+                    report(null, f, findings(detector, f, context(f, f.id(), sessions)), min, buf, reported);
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) throw failure[0];
+            for (String w : r.warnings()) spec.commandLine().getErr().println("traffic: warning: " + w);
+        }
+    }
+
+    /** The request's findings plus those of its client-to-server WebSocket messages (location "ws"). */
+    private static List<Finding> findings(Detector detector, Flow f, ScanContext ctx) {
+        List<Finding> out = new java.util.ArrayList<>(detector.scan(f.request(), ctx));
+        for (dev.traffic.store.model.WsMessage m : f.messages()) {
+            if (m.direction() != dev.traffic.store.model.WsMessage.Direction.CLIENT_TO_SERVER) continue;
+            out.addAll(detector.inspectMessage(f.request().host(), f.request().path(), m, ctx).findings());
+        }
+        return out;
+    }
+
+    private void report(Integer entry, Flow f, List<Finding> findings, Severity min, StringBuilder buf, int[] reported)
+            throws IOException {
+        for (Finding finding : findings) {
+            if (!finding.severity().atLeast(min)) continue;
+            reported[0]++;
+            buf.append(json ? jsonLine(entry, f.id(), finding) : textLine(entry, f.id(), finding)).append('\n');
+        }
+    }
+
+    private static ScanContext context(Flow f, String fallback, SessionState sessions) {
+        return ScanContext.of(f.session() == null ? fallback : f.session(), sessions);
     }
 
     private Policy loadPolicy() throws IOException {

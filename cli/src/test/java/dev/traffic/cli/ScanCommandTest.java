@@ -78,6 +78,31 @@ class ScanCommandTest {
     }
 
     @Test
+    void storeModeRescansRecordedFlows() throws Exception {
+        Path home = dir.resolve("home");
+        byte[] leak = ("{\"k\":\"" + secret + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (dev.traffic.store.FlowStore s = dev.traffic.store.FlowStore.open(home.resolve("store"),
+                dev.traffic.store.StoreOptions.defaults())) {
+            for (String host : List.of("collector.example.net", "example.org")) {
+                boolean bad = host.startsWith("collector");
+                byte[] body = bad ? leak : "{\"k\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+                dev.traffic.store.model.FlowRequest req = new dev.traffic.store.model.FlowRequest("POST", "https", host, 443,
+                        "/i", null, "HTTP/1.1", List.of(new dev.traffic.store.model.Header("Content-Type", "application/json")),
+                        new dev.traffic.store.model.Body(body.length, "0".repeat(64), body, false), List.of(), null);
+                s.ended(dev.traffic.store.model.Flow.builder().session("s9").request(req).build());
+            }
+        }
+        int code = run("scan", "--data-dir", home.toString(), "--store", "--json");
+        assertThat(code).as(err.toString()).isEqualTo(1);
+        JsonNode f = JSON.readTree(out.toString().lines().filter(l -> !l.isBlank()).findFirst().orElseThrow());
+        assertThat(f.get("entry").isNull()).isTrue();
+        assertThat(f.get("rule").asText()).isEqualTo("github-app-token");
+        assertThat(f.get("host").asText()).isEqualTo("collector.example.net");
+        out.getBuffer().setLength(0);
+        assertThat(run("scan", "--data-dir", home.toString(), "--store", "host:example.org", "--json")).isZero();
+    }
+
+    @Test
     void cleanFileExitsZeroAndUsageErrorsExitTwo() throws Exception {
         Path har = har(entry("a", "GET", "https://example.org/x?id=3761d288-3aa2-4269-b2ea-426082a253d7", "", null));
         assertThat(run("scan", har.toString(), "--json")).isZero();

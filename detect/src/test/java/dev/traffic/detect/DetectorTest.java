@@ -184,6 +184,19 @@ class DetectorTest {
     }
 
     @Test
+    void webSocketMessagesAreScanned() {
+        byte[] payload = ("{\"op\":\"send\",\"d\":\"" + hfToken + "\"}").getBytes(StandardCharsets.UTF_8);
+        dev.traffic.store.model.WsMessage m = new dev.traffic.store.model.WsMessage(
+                dev.traffic.store.model.WsMessage.Direction.CLIENT_TO_SERVER, java.time.Instant.now(), true, payload,
+                payload.length, false);
+        ScanResult r = detector.inspectMessage("ws.example.org", "/socket", m, ScanContext.stateless());
+        assertThat(r.findings()).anySatisfy(f -> {
+            assertThat(f.location()).isEqualTo("ws");
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+        });
+    }
+
+    @Test
     void hardNegativesStayQuiet() {
         String base64Png = "iVBORw0KGgoAAAANSUhEUgAA" + tk.chars(Tokens.B62 + "+/", 4000);
         List<FlowRequest> quiet = List.of(

@@ -76,6 +76,18 @@ public final class AhoCorasick {
         return r;
     }
 
+    int[] table() {
+        return next;
+    }
+
+    int[][] outputs() {
+        return outputs;
+    }
+
+    int[] lengths() {
+        return lengths;
+    }
+
     /** Receives (pattern id, start index) for every occurrence; return false to stop early. */
     @FunctionalInterface
     public interface Listener {

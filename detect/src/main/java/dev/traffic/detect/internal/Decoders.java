@@ -92,8 +92,7 @@ public final class Decoders {
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length() + 0 && i + 2 <= s.length() - 1
-                    && Chars.hex(s.charAt(i + 1)) && Chars.hex(s.charAt(i + 2))) {
+            if (c == '%' && i + 2 < s.length() && Chars.hex(s.charAt(i + 1)) && Chars.hex(s.charAt(i + 2))) {
                 out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
                 i += 2;
             } else if (c == '+' && form) {

@@ -36,7 +36,10 @@ public final class RequestScan {
     private boolean priming;
     private final List<String> addresses = new ArrayList<>(1);
     private boolean sawAwsKeyId;
-    private final List<Object[]> awsSecretCandidates = new ArrayList<>();
+    private final List<Pending> awsSecretCandidates = new ArrayList<>();
+
+    /** A standalone 40-char value that becomes an AWS secret key if a key id shows up in the request. */
+    private record Pending(Segment segment, String value, int start) {}
 
     RequestScan(Engine engine, String host, String path, String session, SessionState state) {
         this.engine = engine;
@@ -55,10 +58,10 @@ public final class RequestScan {
     /** Call after the walk: pairs AWS secret keys and key ids seen in different values. */
     public void finish() {
         if (!sawAwsKeyId) return;
-        for (Object[] c : awsSecretCandidates) {
-            Segment s = (Segment) c[0];
-            String v = (String) c[1];
-            int st = (int) c[2];
+        for (Pending c : awsSecretCandidates) {
+            Segment s = c.segment();
+            String v = c.value();
+            int st = c.start();
             report(s, new Hit("aws-secret-access-key", "aws", v, st, st + v.length(), Hit.Strength.VALIDATED,
                     "paired with an access key id in the same request", false, false, false, null));
         }
@@ -93,8 +96,7 @@ public final class RequestScan {
         if (t.isEmpty()) return;
         byte[] b = Texts.latin1(t);
         List<Hit> hits = new ArrayList<>(4);
-        engine.rules().scan(t, b, hits);
-        engine.known().scan(t, b, hits);
+        engine.known().scanFused(t, b, engine.rules(), hits);
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH);
         for (Hit h : hits) report(s, h);
         if (s.value()) {
@@ -134,7 +136,7 @@ public final class RequestScan {
         String v = s.text().length() <= 512 ? s.text().strip() : "";
         if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
-            awsSecretCandidates.add(new Object[] {s, v, s.text().indexOf(v)});
+            awsSecretCandidates.add(new Pending(s, v, s.text().indexOf(v)));
         }
         // pieces of a split secret travel as short values; long free text is only checked at sinks
         boolean small = s.text().length() <= 4096;
@@ -219,25 +221,41 @@ public final class RequestScan {
                 continue;
             }
             int start = i;
-            boolean hex = true, b32u = true, b32l = true, url = true;
+            int classes = 0;
             while (i < n) {
                 c = b[i];
                 int k = c < 0 ? 0 : Chars.cls(c);
                 if ((k & b64) == 0) break;
-                if ((k & (Chars.PLUS | Chars.SLASH)) != 0) url = false;
-                if (hex && !Chars.hex(c)) hex = false;
-                boolean d27 = c >= '2' && c <= '7';
-                if (b32u && !(k == Chars.UPPER || d27)) b32u = false;
-                if (b32l && !(k == Chars.LOWER || d27)) b32l = false;
+                classes |= k;
                 i++;
             }
+            boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
             if (url && i < n && b[i] == '.') TokenRules.discord(t, start, i, hits);
-            if (collect && i - start >= MIN_RUN) {
+            if (!collect || i - start < MIN_RUN) continue;
+            // classify only the long runs (most runs are short words)
+            boolean hex = true, b32u = true, b32l = true;
+            for (int j = start; j < i; j++) {
+                int x = b[j];
+                if (hex && !Chars.hex(x)) hex = false;
+                boolean d27 = x >= '2' && x <= '7';
+                if (b32u && !(Chars.upper(x) || d27)) b32u = false;
+                if (b32l && !(Chars.lower(x) || d27)) b32l = false;
+            }
+            // encodings of key material mix classes; plain identifiers and dashed ids/UUIDs do not decode to text
+            boolean worth = hex || b32u || b32l
+                    || ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0 && !hexWithDashes(b, start, i))
+                    || i - start >= 40;
+            if (worth) {
                 if (out.isEmpty()) out = new ArrayList<>();
                 out.add(new int[] {start, i, hex ? 1 : 0, b32u || b32l ? 1 : 0});
             }
         }
         return out;
+    }
+
+    private static boolean hexWithDashes(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) if (!Chars.hex(b[i]) && b[i] != '-') return false;
+        return true;
     }
 
     private static boolean inside(List<Hit> hits, int s, int e) {
@@ -273,7 +291,8 @@ public final class RequestScan {
                 }
             }
         }
-        int maxShift = len <= 4096 ? 3 : 0;
+        // misaligned starts (a glued prefix) are tried for short, key-sized runs only
+        int maxShift = len <= 256 ? 3 : 0;
         for (int k = 0; k <= maxShift; k++) {
             int probeEnd = Math.min(end, start + k + PROBE_CHARS);
             byte[] probe = Decoders.base64(t, start + k, probeEnd);

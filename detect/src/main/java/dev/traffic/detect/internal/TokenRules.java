@@ -42,6 +42,16 @@ public final class TokenRules {
         });
     }
 
+    AhoCorasick automaton() {
+        return automaton;
+    }
+
+    /** Called by the fused scanner for each keyword occurrence. */
+    void keywordHit(String text, int id, int start, List<Hit> out) {
+        Hit h = ruleOf[id].match(text, start, keywordOf[id]);
+        if (h != null && !placeholder(h.secret())) out.add(h);
+    }
+
     public void scan(String text, List<Hit> out) {
         scan(text, Texts.latin1(text), out);
         // Discord bot tokens have no keyword: the segment scanner checks each "run." boundary
