@@ -48,6 +48,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
+    @Mixin DetectOptions detect;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -122,6 +123,7 @@ public final class ProxyCommand implements Callable<Integer> {
         b.interceptKeys(new LeafKeyManager(minter).asFactory());
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
+        dev.traffic.detect.Alerter alerter = detect.apply(b);
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -140,6 +142,7 @@ public final class ProxyCommand implements Callable<Integer> {
             server = ProxyServer.start(b.build());
         } catch (java.io.IOException e) {
             sink.close();
+            if (alerter != null) alerter.close();
             throw e;
         }
         InetSocketAddress a = server.address();
@@ -163,6 +166,7 @@ public final class ProxyCommand implements Callable<Integer> {
         server.awaitTermination();
         if (adminServer != null) adminServer.close();
         sink.close();
+        if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;

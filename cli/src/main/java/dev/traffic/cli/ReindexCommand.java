@@ -19,11 +19,20 @@ public final class ReindexCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
+        boolean tty = Terminal.isStderrTerminal();
+        long[] shown = {0};
         long last = FlowStore.reindex(data.storeDir(), seq -> {
-            err.print("\rindexed up to seq " + seq);
-            err.flush();
+            // a progress line on a terminal; otherwise one line per 100,000 flows
+            if (tty) {
+                err.print("\rindexed up to seq " + seq);
+                err.flush();
+            } else if (seq / 100_000 > shown[0]) {
+                shown[0] = seq / 100_000;
+                err.println("indexed up to seq " + seq);
+                err.flush();
+            }
         });
-        err.println();
+        if (tty) err.println();
         spec.commandLine().getOut().println("reindexed " + last + " flow(s) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         spec.commandLine().getOut().flush();
         return 0;

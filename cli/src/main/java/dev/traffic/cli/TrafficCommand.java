@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             VerifyCommand.class,
             ReindexCommand.class,
+            ScanCommand.class,
             dev.traffic.cli.doctor.DoctorCommand.class,
         })
 public final class TrafficCommand implements Runnable {

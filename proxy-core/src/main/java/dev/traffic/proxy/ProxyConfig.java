@@ -80,7 +80,7 @@ public record ProxyConfig(
         private Duration clientIdleTimeout = Duration.ofSeconds(120);
         private Duration upstreamIdleTimeout = Duration.ofSeconds(300);
         private Duration poolIdleTimeout = Duration.ofSeconds(60);
-        private Duration tlsPeekTimeout = Duration.ofSeconds(1);
+        private Duration tlsPeekTimeout = Duration.ofSeconds(1); // only for server-speaks-first ports (SSH, SMTP, ...)
         private int maxHeaderSize = 64 * 1024;
         private int maxInitialLineLength = 16 * 1024;
         private TlsProvider tlsProvider = TlsProvider.AUTO;

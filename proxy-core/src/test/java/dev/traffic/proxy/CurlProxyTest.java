@@ -78,7 +78,7 @@ class CurlProxyTest {
 
     @Test
     void chunkedResponseStaysChunked() throws Exception {
-        Cmd.Result r = curl("-i", "https://localhost:" + tls.port() + "/chunked");
+        Cmd.Result r = curl("--http1.1", "-i", "https://localhost:" + tls.port() + "/chunked");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out().toLowerCase()).contains("transfer-encoding: chunked");
         assertThat(r.out()).endsWith("one,two,three");
@@ -116,7 +116,7 @@ class CurlProxyTest {
 
     @Test
     void untrustedUpstreamCertificateGivesClear502() throws Exception {
-        Cmd.Result r = curl("-i", "https://localhost:" + untrusted.port() + "/small");
+        Cmd.Result r = curl("--http1.1", "-i", "https://localhost:" + untrusted.port() + "/small");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("HTTP/1.1 502 Bad Gateway").contains("upstream certificate not trusted: CN=localhost");
         Flow f = proxy.sink.await(fl -> fl.error() != null && fl.error().contains("not trusted") && fl.request().port() == untrusted.port());

@@ -40,10 +40,36 @@ public final class FlowJson {
                 return Instant.parse(p.getValueAsString());
             }
         });
-        return new ObjectMapper()
+        ObjectMapper m = new ObjectMapper();
+        // empty lists and empty bodies are left out: the model's constructors read them back as
+        // List.of() and Body.EMPTY, and a metadata-only flow record shrinks by a third
+        m.configOverride(java.util.List.class).setInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY,
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS));
+        m.configOverride(dev.traffic.store.model.Body.class).setInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS, EmptyBody.class, null));
+        return m
                 .registerModule(time)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                // absent fields stay absent: smaller journal records (null and missing read back the same)
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    }
+
+    /** Jackson value filter: true (= leave out) for an absent or empty body. */
+    static final class EmptyBody {
+        @Override
+        public boolean equals(Object other) {
+            return other == null || dev.traffic.store.model.Body.EMPTY.equals(other);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 
     public static ObjectMapper mapper() {

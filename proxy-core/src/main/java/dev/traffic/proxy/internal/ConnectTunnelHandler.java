@@ -22,6 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Takes over a client connection after {@code CONNECT host:port} passed the name policy: resolves
  * the host once and checks the address, answers {@code 200 Connection Established}, then peeks at
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  * are fired into the next pipeline or released on close.
  */
 public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectTunnelHandler.class);
     private static final byte[] ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyContext px;
@@ -103,11 +107,24 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
     private void establish(ChannelHandlerContext ctx) {
         established = true;
         ctx.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
-        long ms = px.config().tlsPeekTimeout().toMillis();
+        long ms = peekTimeoutMillis(target.port());
         peekTimer = ctx.executor().schedule(() -> decide(ctx, true), ms, TimeUnit.MILLISECONDS);
         ReadGate.of(ctx.channel()).resume(ReadGate.SETUP);
         if (pending.isReadable()) decide(ctx, false);
     }
+
+    /**
+     * How long to wait for the client's first bytes before treating the tunnel as raw. Protocols
+     * where the server speaks first (SSH, SMTP, ...) need a short wait; everywhere else the client
+     * speaks first, and a busy client may take a while to produce its ClientHello, so waiting
+     * longer avoids wrongly relaying TLS un-intercepted.
+     */
+    private long peekTimeoutMillis(int port) {
+        return SERVER_FIRST_PORTS.contains(port) ? px.config().tlsPeekTimeout().toMillis() : 30_000;
+    }
+
+    private static final java.util.Set<Integer> SERVER_FIRST_PORTS =
+            java.util.Set.of(21, 22, 23, 25, 110, 143, 587, 2525, 3306);
 
     /** Records the refused CONNECT, answers with raw bytes (the HTTP codec is gone) and closes. */
     private void refuse(ChannelHandlerContext ctx, int status, String message, PolicyDecision decision) {
@@ -188,6 +205,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
         ctx.close();
     }
 }

@@ -51,13 +51,55 @@ public final class ProxyServerCodec extends CombinedChannelDuplexHandler<HttpReq
             super(cfg);
         }
 
+        private boolean inHead = true;   // the next bytes belong to a request head
+        private boolean headBegun;       // part of that head was already consumed by the decoder
+        private boolean folded;
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (inHead && !folded) folded = hasObsFold(buffer, headBegun);
             int before = out.size();
+            int readerBefore = buffer.readerIndex();
             super.decode(ctx, buffer, out);
+            if (inHead && buffer.readerIndex() > readerBefore) headBegun = true;
             for (int i = before; i < out.size(); i++) {
-                if (out.get(i) instanceof HttpRequest r) methods.add(r.method());
+                Object o = out.get(i);
+                if (o instanceof HttpRequest r) {
+                    methods.add(r.method());
+                    if (folded && r.decoderResult().isSuccess()) {
+                        r.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("obsolete header line folding")));
+                    }
+                    inHead = false;
+                    headBegun = false;
+                    folded = false;
+                }
+                if (o instanceof io.netty.handler.codec.http.LastHttpContent) inHead = true;
             }
+        }
+
+        /**
+         * Netty joins folded header lines (RFC 9112 obs-fold) silently; a proxy must not guess, so
+         * we look for a line starting with SP/HTAB inside the head and fail the request instead.
+         */
+        private boolean hasObsFold(ByteBuf b, boolean begun) {
+            int i = b.readerIndex();
+            int end = b.writerIndex();
+            if (begun && i < end) {
+                byte c = b.getByte(i);
+                if (c == ' ' || c == '\t') return true;
+            }
+            boolean sawLine = false;
+            for (; i < end - 1; i++) {
+                if (b.getByte(i) != '\n') continue;
+                byte c = b.getByte(i + 1);
+                if ((c == ' ' || c == '\t') && (sawLine || begun)) return true;
+                if (c == '\r' || c == '\n') {
+                    if (sawLine || begun) return false; // end of the head
+                    continue; // blank lines before a request line
+                }
+                sawLine = true;
+            }
+            return false;
         }
 
         @Override

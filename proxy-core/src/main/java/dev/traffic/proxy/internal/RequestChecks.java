@@ -13,6 +13,10 @@ public final class RequestChecks {
     private RequestChecks() {}
 
     public static String framingProblem(HttpRequest req) {
+        HttpVersion version = req.protocolVersion();
+        if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+            return "unsupported HTTP version " + version.text();
+        }
         List<String> te = req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         List<String> cl = req.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
         if (!te.isEmpty()) {

@@ -35,6 +35,23 @@ public final class TestPki {
         return upstreamCa.certificateFile();
     }
 
+    /** A JDK SSLContext trusting only the given PEM CA (a client of the proxy, or of an upstream). */
+    public static javax.net.ssl.SSLContext clientContext(Path caPem) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(caPem)) {
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     /** A server context for a test upstream, its leaf for {@code host} minted by {@code ca}. */
     public static SslContext serverContext(CertificateAuthority ca, String host) throws Exception {
         IssuedLeaf leaf = new LeafMinter(ca).leafFor(host);

@@ -1,0 +1,106 @@
+package dev.traffic.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.traffic.proxy.testing.Cmd;
+import dev.traffic.proxy.testing.ProxyFixture;
+import dev.traffic.proxy.testing.TestPki;
+import dev.traffic.proxy.testing.TestUpstream;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.Flow;
+import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.store.model.Severity;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inspection seam with a fake inspector: flag, block (403 with rule and flow id), redaction, scan window. */
+class InspectorTest {
+    @TempDir static Path dir;
+    static ProxyFixture proxy;
+    static TestUpstream tls;
+    static final List<FlowRequest> seen = new CopyOnWriteArrayList<>();
+    static final List<String> threads = new CopyOnWriteArrayList<>();
+
+    static CompletableFuture<Inspection> fake(FlowRequest r) {
+        seen.add(r);
+        threads.add(Thread.currentThread().getName());
+        String body = new String(r.body().recorded(), StandardCharsets.ISO_8859_1);
+        if (body.contains("SECRET")) {
+            return CompletableFuture.completedFuture(new Inspection(List.of(finding("fake-secret", Severity.CRITICAL)),
+                    true, "fake-secret", null));
+        }
+        if (r.header("X-Token") != null) {
+            FlowRequest redacted = r.withHeaders(List.of(new dev.traffic.store.model.Header("X-Token", "[REDACTED:fake-token]")));
+            return CompletableFuture.completedFuture(new Inspection(List.of(finding("fake-token", Severity.HIGH)), false, null, redacted));
+        }
+        return CompletableFuture.completedFuture(Inspection.CLEAN);
+    }
+
+    static Finding finding(String rule, Severity s) {
+        return new Finding(rule, "generic", s, "body", "localhost", "abcd", "plain", null);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = new ProxyFixture(dir, b -> b.inspector(InspectorTest::fake).scanWindow(4096));
+        tls = TestUpstream.tls(TestPki.serverContext(proxy.pki.upstreamCa, "localhost"));
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+        tls.close();
+    }
+
+    static Cmd.Result curl(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("curl", "-sS", "-i", "--max-time", "20", "-x", proxy.proxyUrl(),
+                "--cacert", proxy.pki.proxyCaPem().toString()));
+        argv.addAll(List.of(args));
+        return Cmd.run(argv, null, null, 30);
+    }
+
+    @Test
+    void blockingInspectionAnswers403AndNeverReachesUpstream() throws Exception {
+        int before = tls.requests.size();
+        Cmd.Result r = curl("--data", "token=SECRET", "https://localhost:" + tls.port() + "/sink");
+        assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 403").contains("blocked by policy rule fake-secret (flow ");
+        Flow f = proxy.sink.await(fl -> fl.policy().action() == PolicyDecision.Action.BLOCK);
+        assertThat(r.out()).contains(f.id());
+        assertThat(f.findings()).extracting(Finding::rule).contains("fake-secret");
+        assertThat(tls.requests.size()).isEqualTo(before);
+        assertThat(threads).allMatch(t -> t.startsWith("traffic-inspect"));
+    }
+
+    @Test
+    void flaggingInspectionForwardsAndRecordsRedacted() throws Exception {
+        Cmd.Result r = curl("-H", "X-Token: real-value", "https://localhost:" + tls.port() + "/headers");
+        assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 200").contains("X-Token: real-value");
+        Flow f = proxy.sink.await(fl -> fl.policy().action() == PolicyDecision.Action.FLAG);
+        assertThat(f.policy().rule()).isEqualTo("fake-token");
+        assertThat(f.request().header("X-Token")).isEqualTo("[REDACTED:fake-token]");
+    }
+
+    @Test
+    void bodiesBeyondTheWindowAreScannedInPartAndMarked() throws Exception {
+        Path file = dir.resolve("big.txt");
+        Files.write(file, "a".repeat(100_000).getBytes(StandardCharsets.US_ASCII));
+        Cmd.Result r = curl("--data-binary", "@" + file, "https://localhost:" + tls.port() + "/sink?big");
+        assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 200").contains("size=100000");
+        FlowRequest inspected = seen.stream().filter(x -> "big".equals(x.query())).findFirst().orElseThrow();
+        assertThat(inspected.body().recorded().length).isEqualTo(4096);
+        assertThat(inspected.body().truncated()).isTrue();
+        Flow f = proxy.sink.await(fl -> "big".equals(fl.request().query()));
+        assertThat(f.findings()).extracting(Finding::rule).contains("scan-window-exceeded");
+        assertThat(f.request().body().size()).isEqualTo(100_000);
+    }
+}
