@@ -325,7 +325,11 @@ public final class Exchange implements UpstreamListener {
             up.channel().flush();
             flushUpstream = false;
         }
-        if (!up.channel().isWritable()) clientGate.pause(ReadGate.PEER_UNWRITABLE);
+        if (!up.channel().isWritable()) {
+            flushUpstream = false;
+            up.channel().flush();
+            clientGate.pause(ReadGate.PEER_UNWRITABLE);
+        }
     }
 
     // ---- upstream events -------------------------------------------------------------------
@@ -375,7 +379,11 @@ public final class Exchange implements UpstreamListener {
                 finishResponse();
                 return;
             }
-            if (!client.isWritable()) ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+            if (!client.isWritable()) {
+                flushClient = false;
+                client.flush(); // never wait for writability with unflushed bytes: that would wait forever
+                ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+            }
         }
     }
 

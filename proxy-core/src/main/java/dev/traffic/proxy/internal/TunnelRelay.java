@@ -117,7 +117,10 @@ final class TunnelRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         upstream.write(b);
-        if (!upstream.isWritable()) ReadGate.of(clientCh).pause(ReadGate.PEER_UNWRITABLE);
+        if (!upstream.isWritable()) {
+            upstream.flush();
+            ReadGate.of(clientCh).pause(ReadGate.PEER_UNWRITABLE);
+        }
     }
 
     @Override
@@ -171,7 +174,10 @@ final class TunnelRelay extends ChannelInboundHandlerAdapter {
             ByteBuf b = (ByteBuf) msg;
             bytesDown += b.readableBytes();
             clientCh.write(b);
-            if (!clientCh.isWritable()) ReadGate.of(ctx.channel()).pause(ReadGate.PEER_UNWRITABLE);
+            if (!clientCh.isWritable()) {
+                clientCh.flush();
+                ReadGate.of(ctx.channel()).pause(ReadGate.PEER_UNWRITABLE);
+            }
         }
 
         @Override
