@@ -195,6 +195,11 @@ public final class FlowStore implements FlowSink {
         return warnings;
     }
 
+    /** Highest seq written to the journal file (visible to readers; durable after the next fsync). */
+    public long writtenSeq() {
+        return writer.writtenSeq();
+    }
+
     /** Highest seq known to be on disk. */
     public long durableSeq() {
         return writer.durableSeq();

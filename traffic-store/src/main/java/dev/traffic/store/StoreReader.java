@@ -255,14 +255,18 @@ public final class StoreReader implements AutoCloseable {
         java.util.ArrayDeque<Flow> out = new java.util.ArrayDeque<>();
         List<Path> segs = Segments.list(layout.journalDir());
         for (int i = segs.size() - 1; i >= 0 && out.size() < n; i--) {
-            List<Flow> inSeg = new ArrayList<>();
             try (SegmentReader r = new SegmentReader(segs.get(i))) {
                 if (!r.headerPresent()) continue;
+                java.util.ArrayDeque<byte[]> lastPayloads = new java.util.ArrayDeque<>();
                 for (Record rec; (rec = Recovery.nextSkippingDamage(r)) != null; ) {
-                    if (rec.type() == Segments.FLOW) inSeg.add(FlowRecords.decode(rec.payload(), bodies ? r.channel() : null));
+                    if (rec.type() != Segments.FLOW) continue;
+                    lastPayloads.addLast(rec.payload());
+                    if (lastPayloads.size() > n - out.size()) lastPayloads.removeFirst(); // decode only what is shown
+                }
+                for (java.util.Iterator<byte[]> it = lastPayloads.descendingIterator(); it.hasNext(); ) {
+                    out.addFirst(FlowRecords.decode(it.next(), bodies ? r.channel() : null));
                 }
             }
-            for (int j = inSeg.size() - 1; j >= 0 && out.size() < n; j--) out.addFirst(inSeg.get(j));
         }
         return new ArrayList<>(out);
     }

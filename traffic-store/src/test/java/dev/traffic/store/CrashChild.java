@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Child JVM of {@link CrashRecoveryTest}: writes flows (ids c-ROUND-N) as fast as the store's
- * backpressure lets it, printing "handed N" (flows 1..N given to the store) and "durable N"
+ * backpressure lets it, printing "written N" (flows 1..N appended to the journal file by the store's writer) and "durable N"
  * (flows 1..N fsynced: this run's seqs are consecutive in call order) every 20 flows, until killed.
  */
 public final class CrashChild {
@@ -27,7 +27,7 @@ public final class CrashChild {
             store.started(f.toBuilder().response(null).build());
             store.ended(f);
             if (n % 20 == 0) {
-                System.out.println("handed " + n + "\ndurable " + (store.durableSeq() - base));
+                System.out.println("written " + (store.writtenSeq() - base) + "\ndurable " + (store.durableSeq() - base));
                 System.out.flush();
             }
             while (!store.writable()) {

@@ -60,7 +60,8 @@ public final class StoreWriter implements Runnable {
     private MerkleLog merkle;
     private MerkleLog merkleAtSync;
     private long nextSeq;
-    private long durableSeq;
+    private volatile long durableSeq;
+    private volatile long writtenSeq;
     private long durablePos;
     private long lastSync = System.nanoTime();
     private long lastCheckpoint = System.nanoTime();
@@ -87,6 +88,7 @@ public final class StoreWriter implements Runnable {
         this.key = key;
         this.nextSeq = lastSeq + 1;
         this.durableSeq = lastSeq;
+        this.writtenSeq = lastSeq;
         this.durablePos = journal.position();
         this.onDurable = onDurable;
         this.onDrained = onDrained;
@@ -104,6 +106,11 @@ public final class StoreWriter implements Runnable {
 
     public long durableSeq() {
         return durableSeq;
+    }
+
+    /** Highest seq handed to the OS (survives a crash of this process, not yet of the machine). */
+    public long writtenSeq() {
+        return writtenSeq;
     }
 
     /** Appends the records that must precede any flow of this run (open event, unfinished flows). Before {@link #run}. */
@@ -141,6 +148,7 @@ public final class StoreWriter implements Runnable {
                     else process(it);
                 }
                 if (journal.pending() > 0) journal.writeOut();
+                writtenSeq = nextSeq - 1;
                 onDrained.run();
                 long now = System.nanoTime();
                 boolean dirty = !sinceSync.isEmpty();
@@ -210,6 +218,7 @@ public final class StoreWriter implements Runnable {
         lastSync = System.nanoTime();
         fsyncListener.accept(lastSync - fsyncStart);
         durableSeq = nextSeq - 1;
+        writtenSeq = durableSeq;
         durablePos = journal.position();
         merkleAtSync = copy(merkle);
         sinceSync.clear();
