@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a graceful stop on SIGTERM/SIGINT so the process can exit 0 after flushing (a plain
- * shutdown hook would exit 143). Falls back to a shutdown hook where signals cannot be handled.
+ * shutdown hook would exit 143). A second signal, or a stop that fails, ends the process at once
+ * (exit 1). Falls back to a shutdown hook where signals cannot be handled.
  */
 final class ShutdownSignals {
     private ShutdownSignals() {}
@@ -13,7 +14,16 @@ final class ShutdownSignals {
     static void install(Runnable stop) {
         AtomicBoolean once = new AtomicBoolean();
         Runnable guarded = () -> {
-            if (once.compareAndSet(false, true)) stop.run();
+            if (!once.compareAndSet(false, true)) {
+                System.err.println("traffic: second signal, exiting without waiting");
+                Runtime.getRuntime().halt(1);
+            }
+            try {
+                stop.run();
+            } catch (Throwable t) { // never leave the process running after a failed stop
+                t.printStackTrace();
+                Runtime.getRuntime().halt(1);
+            }
         };
         try {
             for (String name : new String[] {"TERM", "INT"}) {

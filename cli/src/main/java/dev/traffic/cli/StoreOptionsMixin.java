@@ -24,8 +24,11 @@ public final class StoreOptionsMixin {
             description = "When the store cannot record: answer 503 'recording unavailable' (fail-closed, default) or keep forwarding.")
     String onStoreFailure;
 
+    @Option(names = "--no-index", description = "Do not index while recording (saves CPU on a busy proxy); `traffic reindex` builds the index later, and search reads the journal meanwhile.")
+    boolean noIndex;
+
     public StoreOptions toOptions() {
-        StoreOptions o = StoreOptions.defaults();
+        StoreOptions o = StoreOptions.defaults().withIndex(!noIndex);
         try {
             o = o.withFsyncInterval(StoreOptions.parseDuration(fsyncInterval));
             if (retain != null) o = o.withRetain(StoreOptions.parseDuration(retain));

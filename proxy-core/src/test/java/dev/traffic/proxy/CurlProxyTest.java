@@ -124,6 +124,26 @@ class CurlProxyTest {
     }
 
     @Test
+    void hostnameMismatchGivesClear502() throws Exception {
+        // the upstream's certificate names "localhost" only; asking for 127.0.0.1 must fail verification
+        Cmd.Result r = curl("--http1.1", "-i", "https://127.0.0.1:" + tls.port() + "/small");
+        assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 502 Bad Gateway").contains("does not match 127.0.0.1");
+    }
+
+    @Test
+    void insecureUpstreamSkipsVerificationForMatchingHostsOnly() throws Exception {
+        try (ProxyFixture lax = new ProxyFixture(dir.resolve("lax"), b -> b.insecureUpstream("localhost"))) {
+            List<String> base = List.of("curl", "-sS", "--max-time", "20", "-x", lax.proxyUrl(), "--cacert", lax.pki.proxyCaPem().toString());
+            List<String> ok = new ArrayList<>(base);
+            ok.add("https://localhost:" + untrusted.port() + "/small");
+            assertThat(Cmd.run(ok, null, null, 30).out()).isEqualTo("hello");
+            List<String> strict = new ArrayList<>(base);
+            strict.addAll(List.of("--http1.1", "-i", "https://127.0.0.1:" + untrusted.port() + "/small"));
+            assertThat(Cmd.run(strict, null, null, 30).out()).contains("HTTP/1.1 502");
+        }
+    }
+
+    @Test
     void unknownHostGivesClear502() throws Exception {
         Cmd.Result r = curl("-i", "http://no-such-host.invalid/x");
         assertThat(r.out()).as(r.toString()).startsWith("HTTP/1.1 502");

@@ -6,7 +6,7 @@ import dev.traffic.proxy.testing.AlpnTestUpstream;
 import dev.traffic.proxy.testing.Await;
 import dev.traffic.proxy.testing.Cmd;
 import dev.traffic.proxy.testing.H2TestClient;
-import dev.traffic.proxy.testing.LeakWatch;
+import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestTrust;
@@ -29,24 +29,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTP/2 through the proxy: ALPN on both sides, h2<->h1 translation, many streams on one
  * connection, gRPC-style trailers, independent streams, versions recorded per side.
  */
+@ExtendWith(LeakCheck.class)
 class Http2ProxyTest {
     @TempDir static Path dir;
     static ProxyFixture proxy;
     static AlpnTestUpstream h2only;
     static AlpnTestUpstream both;
     static TestUpstream h1only;
+    static AlpnTestUpstream h1alpn;
     static final AtomicInteger clientConnections = new AtomicInteger();
-    static LeakWatch leaks;
 
     @BeforeAll
     static void start() throws Exception {
-        leaks = LeakWatch.watch();
         proxy = new ProxyFixture(dir, b -> b.events(new ProxyEvents() {
             @Override
             public void clientConnectionOpened() {
@@ -55,6 +56,7 @@ class Http2ProxyTest {
         }));
         h2only = new AlpnTestUpstream(proxy.pki.upstreamCa, "localhost", "h2");
         both = new AlpnTestUpstream(proxy.pki.upstreamCa, "localhost", "h2", "http/1.1");
+        h1alpn = new AlpnTestUpstream(proxy.pki.upstreamCa, "localhost", "http/1.1");
         h1only = TestUpstream.tls(TestPki.serverContext(proxy.pki.upstreamCa, "localhost"));
     }
 
@@ -64,7 +66,7 @@ class Http2ProxyTest {
         if (h2only != null) h2only.close();
         if (both != null) both.close();
         if (h1only != null) h1only.close();
-        leaks.assertNoLeaks();
+        if (h1alpn != null) h1alpn.close();
     }
 
     static Cmd.Result curl(String... args) throws Exception {
@@ -206,6 +208,76 @@ class Http2ProxyTest {
                 assertThat(r.done.get(10, TimeUnit.SECONDS).body.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
             }
             assertThat(fresh.connections.get()).as("upstream connections for 20 concurrent first requests").isEqualTo(1);
+        }
+    }
+
+    static String sha256(byte[] data, long repeatTo) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (long done = 0; done < repeatTo; done += data.length) md.update(data, 0, (int) Math.min(data.length, repeatTo - done));
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Big bodies with a rate-limited client, so backpressure pauses and resumes stream channels many times. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} download from {1} upstream")
+    @org.junit.jupiter.params.provider.CsvSource({"--http1.1,h1", "--http1.1,h2", "--http2,h1", "--http2,h2"})
+    void slowClientDownloadsWithBackpressure(String clientFlag, String upstream) throws Exception {
+        long n = 6L << 20;
+        AlpnTestUpstream up = upstream.equals("h2") ? h2only : h1alpn;
+        String tag = "dl" + clientFlag.replace("-", "") + upstream;
+        Cmd.Result r = curl(clientFlag, "--limit-rate", "3M", "-o", "/dev/null", "-w", "%{size_download} %{http_version}",
+                "https://localhost:" + up.port() + "/bytes/" + n + "?" + tag);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo(n + (clientFlag.equals("--http2") ? " 2" : " 1.1"));
+        Flow f = proxy.sink.await(fl -> fl.request() != null && tag.equals(fl.request().query()));
+        assertThat(f.response().body().size()).isEqualTo(n);
+        assertThat(f.response().body().sha256()).isEqualTo(sha256(new byte[65536], n));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} upload to {1} upstream")
+    @org.junit.jupiter.params.provider.CsvSource({"--http1.1,h2", "--http2,h1", "--http2,h2"})
+    void uploadsStreamAcrossTranslations(String clientFlag, String upstream) throws Exception {
+        long n = 8L << 20;
+        Path file = dir.resolve("up.bin");
+        if (!java.nio.file.Files.exists(file)) {
+            try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(file)) {
+                byte[] block = new byte[65536];
+                for (long done = 0; done < n; done += block.length) {
+                    for (int i = 0; i < block.length; i++) block[i] = TestUpstream.patternByte(done + i);
+                    o.write(block);
+                }
+            }
+        }
+        int port = upstream.equals("h2") ? h2only.port() : h1only.port();
+        String tag = "up" + clientFlag.replace("-", "") + upstream;
+        Cmd.Result r = curl(clientFlag, "--data-binary", "@" + file, "https://localhost:" + port + "/sink?" + tag);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String sha = TestUpstream.patternSha256(n);
+        assertThat(r.out()).isEqualTo("size=" + n + " sha256=" + sha);
+        Flow f = proxy.sink.await(fl -> fl.request() != null && tag.equals(fl.request().query()));
+        assertThat(f.request().body().size()).isEqualTo(n);
+        assertThat(f.request().body().sha256()).isEqualTo(sha);
+    }
+
+    @Test
+    void shutdownLetsOpenH2StreamsFinishThenCloses() throws Exception {
+        try (ProxyFixture own = new ProxyFixture(dir.resolve("shutdown"), b -> {});
+             AlpnTestUpstream up = new AlpnTestUpstream(own.pki.upstreamCa, "localhost", "h2")) {
+            H2TestClient c = new H2TestClient(own.port(), own.pki.proxyCaPem(), "localhost", up.port());
+            try {
+                H2TestClient.Response sse = c.get("/sse?id=shutdown", true); // ~1 s of events
+                sse.headersArrived.get(10, TimeUnit.SECONDS);
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> own.server.shutdown(Duration.ofSeconds(10)));
+                H2TestClient.Response r = sse.done.get(10, TimeUnit.SECONDS);
+                String body = r.body.toString(StandardCharsets.UTF_8);
+                for (int i = 1; i <= 5; i++) assertThat(body).contains("data: event " + i);
+                stopped.get(15, TimeUnit.SECONDS);
+                c.channel().closeFuture().await(10, TimeUnit.SECONDS);
+                assertThat(c.channel().isActive()).as("client connection closed by the proxy").isFalse();
+            } finally {
+                c.close();
+            }
+            Flow f = own.sink.await(fl -> fl.request() != null && "id=shutdown".equals(fl.request().query()));
+            assertThat(f.error()).isNull();
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.traffic.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.traffic.proxy.testing.AlpnTestUpstream;
-import dev.traffic.proxy.testing.LeakWatch;
+import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestTrust;
 import dev.traffic.store.model.Flow;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,16 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * sending (an ordering/latency check with a wide margin: the next event is 200 ms later), and the
  * flow records all 5. Over HTTP/1.1 and HTTP/2 on each side.
  */
+@ExtendWith(LeakCheck.class)
 class StreamingProxyTest {
     @TempDir static Path dir;
     static ProxyFixture proxy;
     static AlpnTestUpstream h1;
     static AlpnTestUpstream h2;
-    static LeakWatch leaks;
 
     @BeforeAll
     static void start() throws Exception {
-        leaks = LeakWatch.watch();
         proxy = new ProxyFixture(dir, b -> {});
         h1 = new AlpnTestUpstream(proxy.pki.upstreamCa, "localhost", "http/1.1");
         h2 = new AlpnTestUpstream(proxy.pki.upstreamCa, "localhost", "h2");
@@ -53,7 +53,6 @@ class StreamingProxyTest {
         if (proxy != null) proxy.close();
         if (h1 != null) h1.close();
         if (h2 != null) h2.close();
-        leaks.assertNoLeaks();
     }
 
     @ParameterizedTest(name = "client {0}, upstream {1}")

@@ -2,7 +2,7 @@ package dev.traffic.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.proxy.testing.LeakWatch;
+import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestTrust;
@@ -31,19 +31,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** WebSocket (wss, intercepted) through the proxy with the JDK client: echo works, messages recorded both ways. */
+@ExtendWith(LeakCheck.class)
 class WebSocketProxyTest {
     @TempDir static Path dir;
     static ProxyFixture proxy;
     static WsEchoUpstream echo;
     static WsEchoUpstream plainEcho;
-    static LeakWatch leaks;
 
     @BeforeAll
     static void start() throws Exception {
-        leaks = LeakWatch.watch();
         proxy = new ProxyFixture(dir, b -> b.maxBodyRecord(1000));
         echo = new WsEchoUpstream(TestPki.serverContext(proxy.pki.upstreamCa, "localhost"));
         plainEcho = new WsEchoUpstream(null);
@@ -54,7 +54,6 @@ class WebSocketProxyTest {
         if (proxy != null) proxy.close();
         if (echo != null) echo.close();
         if (plainEcho != null) plainEcho.close();
-        leaks.assertNoLeaks();
     }
 
     @Test

@@ -45,6 +45,9 @@ public final class FlowStore implements FlowSink {
     private final String session;
     private final LinkedBlockingQueue<StoreWriter.Item> queue = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Runnable> whenWritable = new ConcurrentLinkedQueue<>();
+    /** Body bytes waiting in the queue: with the item count, what {@link #writable()} limits. */
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private static final long MAX_QUEUED_BYTES = 64L << 20;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final StoreWriter writer;
@@ -67,7 +70,7 @@ public final class FlowStore implements FlowSink {
         this.writer = new StoreWriter(layout, options, queue, journal, leaves, merkle, key.getPrivate(), state.lastSeq(),
                 seq -> { if (indexer != null) indexer.durable(seq); },
                 this::drained,
-                (ok, cause) -> { if (ok) drained(); });
+                (ok, cause) -> { if (ok) drained(); }, queuedBytes);
         writer.begin(session, state.unfinished());
         this.writerThread = new Thread(() -> {
             try {
@@ -221,12 +224,15 @@ public final class FlowStore implements FlowSink {
 
     private void enqueue(StoreWriter.Item item) {
         if (closed) throw new IllegalStateException("flow store is closed");
+        queuedBytes.addAndGet(StoreWriter.bytes(item));
         queue.add(item); // never blocks: callers honour writable() for backpressure
     }
 
     @Override
     public boolean writable() {
-        return queue.size() < options.queueCapacity();
+        // items and bytes: an fsync stall of a second or two is absorbed without pausing clients,
+        // while large bodies cannot pile up in memory
+        return queue.size() < options.queueCapacity() && queuedBytes.get() < MAX_QUEUED_BYTES;
     }
 
     @Override

@@ -26,7 +26,7 @@ public record StoreOptions(
     public enum FailureMode { FAIL_CLOSED, FAIL_OPEN }
 
     public static final StoreOptions DEFAULTS = new StoreOptions(Duration.ofMillis(100), null, null, 0,
-            FailureMode.FAIL_CLOSED, 1024, 64L << 20, Duration.ofSeconds(5), 1 << 20, true, c -> {});
+            FailureMode.FAIL_CLOSED, 16_384, 64L << 20, Duration.ofSeconds(5), 1 << 20, true, c -> {});
 
     public StoreOptions {
         if (fsyncInterval == null || fsyncInterval.isNegative()) throw new IllegalArgumentException("fsync interval must be >= 0");

@@ -15,15 +15,18 @@ import java.util.HexFormat;
  */
 public final class BodyTap {
     private final int cap;
-    private final MessageDigest sha;
+    private MessageDigest sha; // created on the first byte: most bodies (GETs, 204s) are empty
     private byte[] kept = new byte[0];
     private int keptLen;
     private long size;
 
     public BodyTap(int cap) {
         this.cap = Math.max(0, cap);
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            this.sha = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -33,6 +36,7 @@ public final class BodyTap {
         int n = buf.readableBytes();
         if (n == 0) return;
         int idx = buf.readerIndex();
+        if (sha == null) sha = newDigest();
         if (keptLen < cap) {
             int take = Math.min(n, cap - keptLen);
             if (kept.length < keptLen + take) kept = Arrays.copyOf(kept, Math.min(cap, Math.max(keptLen + take, kept.length * 2)));

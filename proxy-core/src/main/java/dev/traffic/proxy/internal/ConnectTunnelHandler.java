@@ -67,15 +67,21 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline p = ctx.pipeline();
         ReadGate.of(ctx.channel()).pause(ReadGate.SETUP);
         owner.detach();
-        p.addLast("connect", new ConnectTunnelHandler(px, client, target, req));
+        ConnectTunnelHandler h = new ConnectTunnelHandler(px, client, target, req);
         p.remove(owner);
+        p.addLast("connect", h);
+        // Removing these hands anything they still hold (already-read bytes) to the new handler.
         if (p.get(FlowControlHandler.class) != null) p.remove(FlowControlHandler.class);
         if (p.get(ProxyServerCodec.class) != null) p.remove(ProxyServerCodec.class);
+        h.begin(p.context(h)); // only now: our 200 must not pass through the HTTP encoder
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         pending = ctx.alloc().buffer();
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
         InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), true);
         if (via != null) { // the upstream proxy resolves; we still refuse literal link-local / own-port targets
             if (target.isIpLiteral()) {

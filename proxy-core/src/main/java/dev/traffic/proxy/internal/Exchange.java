@@ -70,6 +70,7 @@ public final class Exchange implements UpstreamListener {
     private boolean flushClient;
     private UpstreamConnection up;
     private boolean teTrailers;
+    private boolean inspectionStarted;
     private boolean webSocket;
 
     public Exchange(ProxyContext px, Channel client, ExchangeOwner owner, ClientSession session) {
@@ -94,8 +95,8 @@ public final class Exchange implements UpstreamListener {
         this.recordedHead = new FlowRequest(req.method().name(), target.scheme(), target.host(), target.port(),
                 line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
                 null, null, null);
-        rec.start(recordedHead);
         if (session.clientTls() != null) rec.tls(session.clientTls());
+        rec.start(recordedHead);
 
         if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
             refuse(503, "recording unavailable", null);
@@ -148,7 +149,10 @@ public final class Exchange implements UpstreamListener {
             case INSPECTING -> {
                 held.add(c);
                 heldBytes += c.content().readableBytes();
-                if (last || heldBytes >= px.config().scanWindow()) {
+                // once only: an h2 stream channel delivers buffered frames synchronously when reads
+                // resume, i.e. more content can arrive here before the state leaves INSPECTING
+                if (!inspectionStarted && (last || heldBytes >= px.config().scanWindow())) {
+                    inspectionStarted = true;
                     clientGate.pause(ReadGate.INSPECTING);
                     inspect(!last);
                 }
@@ -325,10 +329,10 @@ public final class Exchange implements UpstreamListener {
             up.channel().flush();
             flushUpstream = false;
         }
-        if (!up.channel().isWritable()) {
+        if (!up.channel().isWritable()) { // pause, then flush: see onUpstreamMessage
+            clientGate.pause(ReadGate.PEER_UNWRITABLE);
             flushUpstream = false;
             up.channel().flush();
-            clientGate.pause(ReadGate.PEER_UNWRITABLE);
         }
     }
 
@@ -380,9 +384,12 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             if (!client.isWritable()) {
-                flushClient = false;
-                client.flush(); // never wait for writability with unflushed bytes: that would wait forever
+                // pause first, then flush: unflushed bytes keep the client unwritable (the
+                // read-complete flush may not come once paused), and a flush can make it writable
+                // again synchronously, whose event must find the gate already closed
                 ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+                flushClient = false;
+                client.flush();
             }
         }
     }

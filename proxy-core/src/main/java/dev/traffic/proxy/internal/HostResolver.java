@@ -14,7 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * parsed without a lookup. The JDK's own cache (30 s positive) applies.
  */
 public final class HostResolver implements AutoCloseable {
+    private static final long TTL_NANOS = 30_000_000_000L; // the JDK's own positive cache time
+    private static final int MAX_CACHED = 4096;
+
     private final ExecutorService executor;
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(InetAddress address, long expires) {}
 
     public HostResolver() {
         AtomicInteger n = new AtomicInteger();
@@ -35,9 +41,16 @@ public final class HostResolver implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
+        // A recent answer completes at once (no thread hop); the proxy still connects to exactly
+        // the address it checked, so caching does not open a rebinding window.
+        Cached c = cache.get(host);
+        if (c != null && System.nanoTime() - c.expires() < 0) return CompletableFuture.completedFuture(c.address());
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return InetAddress.getByName(host);
+                InetAddress a = InetAddress.getByName(host);
+                if (cache.size() >= MAX_CACHED) cache.clear();
+                cache.put(host, new Cached(a, System.nanoTime() + TTL_NANOS));
+                return a;
             } catch (UnknownHostException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }

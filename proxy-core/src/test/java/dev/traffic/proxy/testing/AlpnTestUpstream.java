@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * http/1.1), serving the same HttpObject routes on both: {@code /small} ("hello"),
  * {@code /headers} (echoes version and headers), {@code /grpc} (gRPC-style: body then trailers
  * {@code grpc-status: 0}), {@code /sse} (head, then 5 events 200 ms apart, scheduled on the event loop; send
- * times in {@link #sseSent}), {@code /bytes/N} (N bytes, sent while writable).
+ * times in {@link #sseSent}), {@code /bytes/N} (N zero bytes, sent while writable), {@code POST /sink} (answers size and SHA-256).
  */
 public final class AlpnTestUpstream implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -108,6 +108,8 @@ public final class AlpnTestUpstream implements AutoCloseable {
     private final class Routes extends SimpleChannelInboundHandler<HttpObject> {
         private final String version;
         private HttpRequest req;
+        private java.security.MessageDigest sink;
+        private long sinkSize;
 
         Routes(String version) {
             this.version = version;
@@ -118,6 +120,19 @@ public final class AlpnTestUpstream implements AutoCloseable {
             if (msg instanceof HttpRequest r) {
                 req = r;
                 requests.add(r.uri());
+                sink = null;
+                sinkSize = 0;
+                if (r.uri().startsWith("/sink")) {
+                    try {
+                        sink = java.security.MessageDigest.getInstance("SHA-256");
+                    } catch (java.security.NoSuchAlgorithmException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            if (msg instanceof io.netty.handler.codec.http.HttpContent c && sink != null) {
+                sink.update(c.content().nioBuffer());
+                sinkSize += c.content().readableBytes();
             }
             if (msg instanceof LastHttpContent) respond(ctx);
         }
@@ -125,7 +140,9 @@ public final class AlpnTestUpstream implements AutoCloseable {
         private void respond(ChannelHandlerContext ctx) {
             String uri = req.uri();
             String path = uri.split("\\?")[0];
-            if (path.equals("/small")) {
+            if (path.equals("/sink")) {
+                full(ctx, "size=" + sinkSize + " sha256=" + java.util.HexFormat.of().formatHex(sink.digest()), "text/plain");
+            } else if (path.equals("/small")) {
                 full(ctx, "hello", "text/plain");
             } else if (path.equals("/headers")) {
                 StringBuilder sb = new StringBuilder(version + " " + req.method() + " " + uri + "\n");

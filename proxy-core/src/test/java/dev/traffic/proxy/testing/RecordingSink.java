@@ -17,6 +17,22 @@ public final class RecordingSink implements FlowSink {
     @Override
     public void started(Flow head) {
         started.add(head);
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** Waits until a flow matching {@code p} has started (write-ahead record; it may still be open). */
+    public Flow awaitStarted(Predicate<Flow> p) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        synchronized (this) {
+            while (true) {
+                for (Flow f : started) if (p.test(f)) return f;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new AssertionError("no matching started flow within 10s");
+                wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     @Override

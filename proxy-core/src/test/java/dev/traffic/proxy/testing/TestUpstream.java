@@ -113,6 +113,7 @@ public final class TestUpstream implements AutoCloseable {
 
     private final class Handler extends SimpleChannelInboundHandler<HttpObject> {
         private HttpRequest req;
+        private int served; // requests answered on this connection
         private MessageDigest sink;
         private long sinkSize;
 
@@ -141,7 +142,14 @@ public final class TestUpstream implements AutoCloseable {
         private void respond(ChannelHandlerContext ctx) throws Exception {
             String uri = req.uri();
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (uri.startsWith("/sink")) {
+            if (uri.startsWith("/drop-second") && served++ > 0) {
+                ctx.close(); // like a server that timed out the idle connection as the request arrived
+                return;
+            }
+            if (uri.startsWith("/hang")) return; // never answers
+            if (uri.startsWith("/drop-second")) {
+                full(ctx, 200, "first", true);
+            } else if (uri.startsWith("/sink")) {
                 String body = "size=" + sinkSize + " sha256=" + HexFormat.of().formatHex(sink.digest());
                 sink = null;
                 full(ctx, 200, body, keepAlive);

@@ -56,6 +56,7 @@ public final class StoreWriter implements Runnable {
     private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private final LongConsumer onDurable;
     private final Runnable onDrained;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes;
     private final HealthListener health;
     private MerkleLog merkle;
     private MerkleLog merkleAtSync;
@@ -77,7 +78,8 @@ public final class StoreWriter implements Runnable {
 
     public StoreWriter(StoreLayout layout, StoreOptions options, LinkedBlockingQueue<Item> queue, JournalWriter journal,
             LeafFile leaves, MerkleLog merkle, PrivateKey key, long lastSeq, LongConsumer onDurable, Runnable onDrained,
-            HealthListener health) {
+            HealthListener health, java.util.concurrent.atomic.AtomicLong queuedBytes) {
+        this.queuedBytes = queuedBytes;
         this.layout = layout;
         this.options = options;
         this.queue = queue;
@@ -143,10 +145,13 @@ public final class StoreWriter implements Runnable {
                 sinceSync.addAll(batch); // before processing: a failure mid-batch retries all of it
                 List<Item> todo = new ArrayList<>(batch);
                 batch.clear();
+                long bytes = 0;
                 for (Item it : todo) {
                     if (it instanceof Stop) stopping = true;
                     else process(it);
+                    bytes += bytes(it);
                 }
+                queuedBytes.addAndGet(-bytes);
                 if (journal.pending() > 0) journal.writeOut();
                 writtenSeq = nextSeq - 1;
                 onDrained.run();
@@ -163,6 +168,16 @@ public final class StoreWriter implements Runnable {
                 fail(e);
             }
         }
+    }
+
+    /** Body bytes an item holds while queued (what the queue's byte limit counts). */
+    public static long bytes(Item it) {
+        Flow f = it instanceof Start s ? s.head() : it instanceof End e ? e.flow() : null;
+        if (f == null) return 0;
+        long n = 512;
+        if (f.request() != null) n += f.request().body().recorded().length;
+        if (f.response() != null) n += f.response().body().recorded().length;
+        return n;
     }
 
     private long pollMillis() {
@@ -285,7 +300,10 @@ public final class StoreWriter implements Runnable {
     /** Rolls back to the last durable state and re-appends everything handed over since. */
     private void retry() throws InterruptedException {
         Item wake = queue.poll(1, TimeUnit.SECONDS); // back off; keep what arrived
-        if (wake != null) sinceSync.add(wake);
+        if (wake != null) {
+            sinceSync.add(wake);
+            queuedBytes.addAndGet(-bytes(wake));
+        }
         try {
             journal.rollback(durablePos);
             leaves.truncate(durableSeq);

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
@@ -21,7 +20,10 @@ import io.netty.handler.timeout.IdleStateEvent;
  * codec plus multiplexer on the connection, and on every client stream the HttpObject codec
  * followed by the very same handlers an HTTP/1.1 connection uses ({@link Http1ClientHandler}
  * running one {@code Exchange}). Each stream is its own child channel, so backpressure (autoRead
- * off) on one stream only withholds that stream's window: other streams keep flowing.
+ * off) on one stream only withholds that stream's window: other streams keep flowing. No
+ * FlowControlHandler here: a stream channel already stops delivering frames when autoRead is off
+ * (one frame is one message), and a FlowControlHandler would swallow the read() that restarts
+ * a stream channel's delivery, leaving its buffered frames stuck.
  */
 public final class H2ClientPipeline {
     private H2ClientPipeline() {}
@@ -31,12 +33,22 @@ public final class H2ClientPipeline {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(H2Settings.initial())
                 .validateHeaders(true)
+                // close() = GOAWAY, then wait for open streams; the proxy's --grace bounds it from outside
+                .gracefulShutdownTimeoutMillis(H2Settings.GRACEFUL_CLOSE_MS)
                 .build();
         p.addAfter(after, "h2", codec);
         p.addAfter("h2", "h2-streams", new Http2MultiplexHandler(new StreamInit(px, session)));
         p.addAfter("h2-streams", "h2-conn", new ConnectionEvents(codec));
         // Raise the connection-level window (stream 0) so one stalled stream cannot starve the rest.
         p.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(H2Settings.CONNECTION_WINDOW - 65_535));
+    }
+
+    /**
+     * True when {@code ch} is a client connection speaking h2. Closing such a channel is graceful:
+     * the codec sends GOAWAY and waits for open streams (bounded by its shutdown timeout).
+     */
+    public static boolean isH2(Channel ch) {
+        return ch.pipeline().get(Http2FrameCodec.class) != null;
     }
 
     private static final class StreamInit extends ChannelInitializer<Channel> {
@@ -54,7 +66,6 @@ public final class H2ClientPipeline {
                     .addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast("h2-interim", new H2InterimResponses())
                     .addLast("h2-messages", H2Messages.INSTANCE)
-                    .addLast("flow-control", new FlowControlHandler())
                     .addLast("client", new Http1ClientHandler(px, session));
         }
     }

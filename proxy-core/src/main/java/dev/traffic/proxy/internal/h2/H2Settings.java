@@ -15,6 +15,8 @@ final class H2Settings {
     static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
     static final long MAX_CONCURRENT_STREAMS = 256;
     static final long MAX_HEADER_LIST = 64 * 1024;
+    /** How long a closing h2 connection waits for its open streams (Netty's default is far shorter). */
+    static final long GRACEFUL_CLOSE_MS = 120_000;
 
     private H2Settings() {}
 

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -91,7 +90,6 @@ public final class H2Upstream {
                 ch.pipeline()
                         .addLast("http", new H2RequestEncoder())
                         .addLast("h2-messages", H2Messages.INSTANCE)
-                        .addLast("flow-control", new FlowControlHandler())
                         .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
                         .addLast("upstream", last);
             }

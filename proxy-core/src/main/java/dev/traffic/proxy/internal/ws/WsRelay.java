@@ -71,7 +71,11 @@ final class WsRelay extends ChannelInboundHandlerAdapter {
         tap.feed(b);
         peer.write(b);
         flushPeer = true;
-        if (!peer.isWritable()) ReadGate.of(ctx.channel()).pause(ReadGate.PEER_UNWRITABLE);
+        if (!peer.isWritable()) { // pause, then flush (a flush may make it writable again at once)
+            ReadGate.of(ctx.channel()).pause(ReadGate.PEER_UNWRITABLE);
+            flushPeer = false;
+            peer.flush();
+        }
     }
 
     @Override
