@@ -15,7 +15,9 @@
 #   PROXY_PORT      proxy port on loopback (default 8080)
 #   LOOPBACK_PORTS  space-separated loopback TCP ports the others may reach (default: PROXY_PORT);
 #                   "any" allows all of loopback (sandboxes that run their own local servers)
-#   DNS_SERVERS     space-separated resolver addresses (default: nameservers in /etc/resolv.conf)
+#   DNS_SERVERS     space-separated resolver addresses (default: nameservers in /etc/resolv.conf),
+#                   matched before any DNAT, so the cluster DNS Service address works with kube-proxy
+#                   (with socket-level load balancing, e.g. Cilium without kube-proxy, list the DNS pods)
 #   BACKEND         nft | iptables (default: nft when installed, else iptables)
 #   DRY_RUN=1       print the rules instead of applying them
 # The nft backend applies all rules in one atomic transaction and is idempotent (re-running
@@ -63,8 +65,10 @@ nft_rules() {
   else
     echo "    oifname \"lo\" tcp dport { $(echo "$LOOPBACK_PORTS" | sed 's/  */, /g') } accept"
   fi
-  if [ -n "$DNS4" ]; then echo "    ip daddr { $DNS4 } meta l4proto { tcp, udp } th dport 53 accept"; fi
-  if [ -n "$DNS6" ]; then echo "    ip6 daddr { $DNS6 } meta l4proto { tcp, udp } th dport 53 accept"; fi
+  # DNS by the ORIGINAL destination: kube-proxy DNATs the DNS Service address to a pod address in
+  # nat/output (priority -100), before this filter (priority 0) sees the packet.
+  if [ -n "$DNS4" ]; then echo "    meta l4proto { tcp, udp } ct original ip daddr { $DNS4 } ct original proto-dst 53 accept"; fi
+  if [ -n "$DNS6" ]; then echo "    meta l4proto { tcp, udp } ct original ip6 daddr { $DNS6 } ct original proto-dst 53 accept"; fi
   echo "    meta l4proto tcp reject with tcp reset"
   echo "    reject with icmpx admin-prohibited"
   echo "  }"
@@ -86,8 +90,9 @@ ipt_rules() {
       for p in $LOOPBACK_PORTS; do echo "$ipt -w -A TRAFFIC_EGRESS_LOCK -o lo -p tcp --dport $p -j ACCEPT"; done
     fi
     for a in $(echo "$dns" | tr ',' ' '); do
-      echo "$ipt -w -A TRAFFIC_EGRESS_LOCK -d $a -p udp --dport 53 -j ACCEPT"
-      echo "$ipt -w -A TRAFFIC_EGRESS_LOCK -d $a -p tcp --dport 53 -j ACCEPT"
+      for proto in udp tcp; do
+        echo "$ipt -w -A TRAFFIC_EGRESS_LOCK -p $proto -m conntrack --ctorigdst $a --ctorigdstport 53 -j ACCEPT"
+      done
     done
     echo "$ipt -w -A TRAFFIC_EGRESS_LOCK -p tcp -j REJECT --reject-with tcp-reset"
     echo "$ipt -w -A TRAFFIC_EGRESS_LOCK -j REJECT --reject-with $rej"

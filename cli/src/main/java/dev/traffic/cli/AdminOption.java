@@ -8,14 +8,21 @@ import picocli.CommandLine.Option;
  * default; in a pod it is the pod address, because the kubelet's probes arrive there.
  */
 public final class AdminOption {
-    @Option(names = "--admin", defaultValue = "127.0.0.1:8081", paramLabel = "HOST:PORT",
-            description = "Admin listener for /healthz, /readyz, /metrics; 'off' disables it (default: ${DEFAULT-VALUE}).")
+    static final String DEFAULT = "127.0.0.1:8081";
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = "Admin listener for /healthz, /readyz, /metrics; 'off' disables it (default: " + DEFAULT + ").")
     String admin;
 
     /** The bind address, or null when the listener is off. */
     public InetSocketAddress address() {
         if ("off".equals(admin)) return null;
-        return Values.hostPort("--admin", admin);
+        return Values.hostPort("--admin", admin == null ? DEFAULT : admin);
+    }
+
+    /** True when --admin was given: then failing to bind is fatal; on the default port it only warns. */
+    public boolean explicit() {
+        return admin != null;
     }
 
     static String show(InetSocketAddress a) {

@@ -151,10 +151,13 @@ public final class ProxyCommand implements Callable<Integer> {
                 + " (" + server.transportName() + ", TLS " + server.tlsProviderName().toLowerCase(Locale.ROOT) + ")"
                 + "; CA certificate: " + ca.certificateFile());
         AtomicBoolean serving = new AtomicBoolean(true);
-        AdminServer adminServer = adminAddress == null ? null
-                : AdminServer.start(adminAddress, metrics, AdminChecks.of(serving, sink, ca));
-        if (adminServer != null) {
-            out.println("traffic admin listening on http://" + AdminOption.show(adminServer.address()) + " (/healthz /readyz /metrics)");
+        AdminServer adminServer;
+        try {
+            adminServer = startAdmin(adminAddress, metrics, AdminChecks.of(serving, sink, ca));
+        } catch (java.io.IOException e) {
+            server.close();
+            sink.close();
+            throw e;
         }
         out.flush();
         Runnable stop = () -> {
@@ -170,6 +173,21 @@ public final class ProxyCommand implements Callable<Integer> {
         out.println("traffic proxy stopped");
         out.flush();
         return 0;
+    }
+
+    /** The admin listener, or null when off; a busy default port only warns, an explicit --admin must bind. */
+    private AdminServer startAdmin(InetSocketAddress address, ProxyMetrics metrics,
+            java.util.Map<String, dev.traffic.proxy.admin.ReadinessCheck> checks) throws java.io.IOException {
+        if (address == null) return null;
+        try {
+            AdminServer s = AdminServer.start(address, metrics, checks);
+            log.info("traffic admin listening on http://{} (/healthz /readyz /metrics)", AdminOption.show(s.address()));
+            return s;
+        } catch (java.io.IOException e) {
+            if (admin.explicit()) throw new java.io.IOException("--admin " + AdminOption.show(address) + ": " + e.getMessage(), e);
+            log.warn("admin listener not started: cannot bind {} ({}); pass --admin HOST:PORT", AdminOption.show(address), e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -1,8 +1,19 @@
 package dev.traffic.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import dev.traffic.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +136,53 @@ class DockerfileTest {
         }
         assertThat(df.finalStage().all("VOLUME")).extracting(Dockerfile.Instruction::args).containsExactly("[\"/data\"]");
         assertThat(df.finalStage().all("ENV").get(0).args()).contains("TRAFFIC_HOME=/data");
+    }
+
+    /**
+     * The jlink-ed JRE holds only the modules the Dockerfile lists: run the built jar on this JDK limited
+     * to exactly those modules, start the proxy (CA generation, TLS setup, admin listener) and relay a request.
+     */
+    @Test
+    void theJarRunsOnTheJlinkModuleSet() throws Exception {
+        Path jar = root.resolve("cli/target/traffic.jar");
+        assumeTrue(Files.isRegularFile(jar),
+                () -> "SKIPPED: " + jar + " is not built (mvn -pl deploy-tests -am verify builds it first)");
+        String jlink = df.stage("jre").last("RUN").args();
+        Matcher m = Pattern.compile("--add-modules (\\S+)").matcher(jlink);
+        assertThat(m.find()).as("jlink --add-modules in the jre stage").isTrue();
+        String modules = m.group(1);
+        HttpServer upstream = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        upstream.createContext("/", ex -> {
+            byte[] b = "via the limited JRE\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        upstream.start();
+        Path data = Files.createTempDirectory("jlink-data");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (Proc.Background proxy = new Proc.Background(List.of(javaBin, "--limit-modules", modules, "-XX:-UsePerfData",
+                "-jar", jar.toString(), "proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                "--data-dir", data.toString()))) {
+            String listening = proxy.awaitLine("traffic proxy listening on", Duration.ofSeconds(60));
+            String admin = proxy.awaitLine("traffic admin listening on", Duration.ofSeconds(30));
+            int proxyPort = Integer.parseInt(listening.replaceAll(".*listening on 127\\.0\\.0\\.1:(\\d+).*", "$1"));
+            String adminUrl = admin.replaceAll(".*listening on (http://\\S+).*", "$1");
+            HttpClient viaProxy = HttpClient.newBuilder()
+                    .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort))).build();
+            var r = viaProxy.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + upstream.getAddress().getPort() + "/x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).as("proxy output:\n%s", proxy.output()).isEqualTo("via the limited JRE\n");
+            var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(adminUrl + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("traffic_flows_total{outcome=\"ok\"} 1.0");
+            assertThat(data.resolve("ca/ca.pem")).exists();
+            assertThat(proxy.output()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+        } finally {
+            upstream.stop(0);
+        }
     }
 
     private static String copiedTo(String dest) {

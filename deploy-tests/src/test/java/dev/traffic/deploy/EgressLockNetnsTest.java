@@ -31,6 +31,8 @@ class EgressLockNetnsTest {
     static final int PROXY_PORT = 18181;
     static final int OTHER_LOOPBACK_PORT = 18282;
     static final int ADMIN_PORT = 18383;
+    /** The cluster DNS Service address the pod's resolv.conf names (kube-dns's usual ClusterIP). */
+    static final String DNS_SERVICE = "10.96.0.10";
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     /** World-readable scratch: the probe classes and the jar must be readable by the unprivileged UIDs. */
@@ -88,12 +90,18 @@ class EgressLockNetnsTest {
             loopback.awaitLine("READY", Duration.ofSeconds(30));
             String direct = "http://" + UPSTREAM + ":" + UP_PORT + "/direct";
 
+            // like kube-proxy: the cluster DNS Service address is DNATed to a DNS pod in nat/output,
+            // before the lock's filter sees the packet
+            Proc.ok(net.inSbx("ip", "route", "add", "default", "via", UPSTREAM).toArray(String[]::new));
+            dnatDnsService(net, backend);
+
             // controls: before the lock everything gets through, so a later failure is the lock's doing
             assertThat(curl(net, SANDBOX_UID, direct).out()).contains("says hi");
             assertThat(dnsProbe(net, SANDBOX_UID, OTHER_RESOLVER).out()).contains("ANSWER " + OTHER_RESOLVER);
+            assertThat(dnsProbe(net, SANDBOX_UID, DNS_SERVICE).out()).contains("ANSWER " + UPSTREAM);
 
             Proc.Result lock = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
-                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + UPSTREAM, "BACKEND=" + backend,
+                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + DNS_SERVICE, "BACKEND=" + backend,
                     Repo.docker().resolve("egress-lock.sh").toString()));
             assertThat(lock.exit()).as("egress-lock.sh: %s", lock).isZero();
 
@@ -107,14 +115,15 @@ class EgressLockNetnsTest {
             assertThat(curl(net, SANDBOX_UID, "http://127.0.0.1:" + OTHER_LOOPBACK_PORT + "/").exit())
                     .as("other loopback ports are closed").isEqualTo(7);
 
-            assertThat(dnsProbe(net, SANDBOX_UID, UPSTREAM).out()).as("DNS to the allowed resolver")
+            assertThat(dnsProbe(net, SANDBOX_UID, DNS_SERVICE).out()).as("DNS to the allowed resolver (via its DNAT)")
                     .contains("ANSWER " + UPSTREAM);
             Proc.Result otherDns = dnsProbe(net, SANDBOX_UID, OTHER_RESOLVER);
             assertThat(otherDns.exit()).as("DNS to any other resolver is rejected: %s", otherDns).isEqualTo(3);
+            assertThat(dnsProbe(net, SANDBOX_UID, UPSTREAM).exit()).as("the DNS pod itself, bypassing the Service").isEqualTo(3);
 
             // re-applying replaces the rules rather than stacking them
             assertThat(Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
-                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + UPSTREAM, "BACKEND=" + backend,
+                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + DNS_SERVICE, "BACKEND=" + backend,
                     Repo.docker().resolve("egress-lock.sh").toString())).exit()).isZero();
             assertThat(curl(net, SANDBOX_UID, direct).exit()).isEqualTo(7);
             assertThat(curl(net, PROXY_UID, direct).out()).contains("says hi");
@@ -169,6 +178,20 @@ class EgressLockNetnsTest {
                 "--data-dir", data.toString(), "-o", "json");
         assertThat(found.exit()).as("%s", found).isZero();
         assertThat(found.out()).as("the flow is in the store").contains("/through-the-proxy").contains(UPSTREAM);
+    }
+
+    /** A nat/output DNAT of DNS_SERVICE:53 to the resolver at UPSTREAM:53, as kube-proxy installs for kube-dns. */
+    private static void dnatDnsService(NetnsPair net, String backend) throws Exception {
+        if (backend.equals("nft")) {
+            Proc.ok(net.inSbx("nft", "add", "table", "ip", "kubeproxy").toArray(String[]::new));
+            Proc.ok(net.inSbx("nft", "add", "chain", "ip", "kubeproxy", "out",
+                    "{ type nat hook output priority -100 ; }").toArray(String[]::new));
+            Proc.ok(net.inSbx("nft", "add", "rule", "ip", "kubeproxy", "out", "ip", "daddr", DNS_SERVICE, "udp", "dport", "53",
+                    "dnat", "to", UPSTREAM + ":53").toArray(String[]::new));
+        } else {
+            Proc.ok(net.inSbx("iptables", "-w", "-t", "nat", "-A", "OUTPUT", "-d", DNS_SERVICE, "-p", "udp", "--dport", "53",
+                    "-j", "DNAT", "--to-destination", UPSTREAM + ":53").toArray(String[]::new));
+        }
     }
 
     static String testClasses() {

@@ -47,6 +47,8 @@ public final class InterceptionCheck implements DoctorCheck {
                     .proxy(ProxySelector.of(new InetSocketAddress(proxy.host(), proxy.port())))
                     .sslContext(trustingOnly(ctx.expectedCa(), seen))
                     .connectTimeout(ctx.timeout())
+                    // this check is about who signs the certificate, not about HTTP/2 translation
+                    .version(HttpClient.Version.HTTP_1_1)
                     .build();
         } catch (GeneralSecurityException | IOException e) {
             return CheckResult.fail("cannot set up TLS trusting the expected CA: " + e, "check --ca-cert");
