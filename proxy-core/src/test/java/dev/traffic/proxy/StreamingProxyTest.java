@@ -67,6 +67,9 @@ class StreamingProxyTest {
         // warm-up on the same connection (TLS, pool, JIT), so the check below measures streaming only
         assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/small")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello");
+        // and a chunked, streamed body, so the streaming code paths are warm too
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/grpc")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("grpc-payload");
 
         String id = version + "-" + upstreamKind;
         HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(URI.create(base + "/sse?id=" + id)).build(),
