@@ -280,4 +280,15 @@ class Http2ProxyTest {
             assertThat(f.error()).isNull();
         }
     }
+
+    @Test
+    void idleH2ClientConnectionIsClosed() throws Exception {
+        try (ProxyFixture own = new ProxyFixture(dir.resolve("idle"), b -> b.clientIdleTimeout(Duration.ofSeconds(1)));
+             AlpnTestUpstream up = new AlpnTestUpstream(own.pki.upstreamCa, "localhost", "h2");
+             H2TestClient c = new H2TestClient(own.port(), own.pki.proxyCaPem(), "localhost", up.port())) {
+            H2TestClient.Response r = c.get("/small?idle", true).done.get(10, TimeUnit.SECONDS);
+            assertThat(r.body.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
+            assertThat(c.channel().closeFuture().await(10, TimeUnit.SECONDS)).as("closed once idle").isTrue();
+        }
+    }
 }

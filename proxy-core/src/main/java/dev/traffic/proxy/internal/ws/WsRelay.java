@@ -25,18 +25,21 @@ final class WsRelay extends ChannelInboundHandlerAdapter {
         final Channel client;
         final Channel upstream;
         final FlowRecorder rec;
+        final WsRecordBudget budget;
         boolean ended;
 
-        Session(Channel client, Channel upstream, FlowRecorder rec) {
+        Session(Channel client, Channel upstream, FlowRecorder rec, WsRecordBudget budget) {
             this.client = client;
             this.upstream = upstream;
             this.rec = rec;
+            this.budget = budget;
         }
 
         void end(String error) {
             if (ended) return;
             ended = true;
             if (error != null) rec.error(error);
+            budget.finish();
             rec.finish();
             closeAfterFlush(client);
             closeAfterFlush(upstream);

@@ -50,11 +50,12 @@ public final class WsUpgrade {
         switching.setProtocolVersion(HttpVersion.HTTP_1_1);
 
         int cap = px.config().maxBodyRecord();
-        WsRelay.Session session = new WsRelay.Session(client, upstream, rec);
+        WsRecordBudget budget = new WsRecordBudget(rec, cap);
+        WsRelay.Session session = new WsRelay.Session(client, upstream, rec, budget);
         WsRelay toUpstream = new WsRelay(session, upstream,
-                new WsFrameTap(WsMessage.Direction.CLIENT_TO_SERVER, cap, rec::message));
+                new WsFrameTap(WsMessage.Direction.CLIENT_TO_SERVER, cap, budget));
         WsRelay toClient = new WsRelay(session, client,
-                new WsFrameTap(WsMessage.Direction.SERVER_TO_CLIENT, cap, rec::message));
+                new WsFrameTap(WsMessage.Direction.SERVER_TO_CLIENT, cap, budget));
 
         ChannelPipeline cp = client.pipeline();
         cp.addLast("ws", toUpstream);
