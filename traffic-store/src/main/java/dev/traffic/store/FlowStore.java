@@ -47,6 +47,7 @@ public final class FlowStore implements FlowSink {
     private final ConcurrentLinkedQueue<Runnable> whenWritable = new ConcurrentLinkedQueue<>();
     /** Body bytes waiting in the queue: with the item count, what {@link #writable()} limits. */
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final List<java.util.function.Consumer<Boolean>> healthListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final long MAX_QUEUED_BYTES = 64L << 20;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -70,7 +71,10 @@ public final class FlowStore implements FlowSink {
         this.writer = new StoreWriter(layout, options, queue, journal, leaves, merkle, key.getPrivate(), state.lastSeq(),
                 seq -> { if (indexer != null) indexer.durable(seq); },
                 this::drained,
-                (ok, cause) -> { if (ok) drained(); }, queuedBytes);
+                (ok, cause) -> {
+                    for (java.util.function.Consumer<Boolean> l : healthListeners) l.accept(ok);
+                    if (ok) drained();
+                }, queuedBytes);
         writer.begin(session, state.unfinished());
         this.writerThread = new Thread(() -> {
             try {
@@ -269,6 +273,11 @@ public final class FlowStore implements FlowSink {
     @Override
     public boolean healthy() {
         return writer.healthy() && writerThread.isAlive();
+    }
+
+    /** Told (on the writer thread) when the store stops being able to record (false) and when it can again (true). */
+    public void onHealthChange(java.util.function.Consumer<Boolean> listener) {
+        healthListeners.add(listener);
     }
 
     /** Why the store is unhealthy, or null. */

@@ -12,7 +12,7 @@ import java.util.zip.InflaterInputStream;
 
 /**
  * Turns a recorded body into searchable/printable text: undoes {@code Content-Encoding} gzip,
- * deflate (zlib or raw) and zstd (br is left as is: no Brotli decoder among our dependencies),
+ * deflate (zlib or raw), zstd and br,
  * at most {@code limit} decoded bytes, and says whether the result looks like text.
  */
 public final class BodyText {
@@ -27,6 +27,7 @@ public final class BodyText {
                 case "gzip", "x-gzip" -> new GZIPInputStream(new ByteArrayInputStream(raw));
                 case "deflate" -> deflate(raw);
                 case "zstd" -> new ZstdInputStream(new ByteArrayInputStream(raw));
+                case "br" -> new org.brotli.dec.BrotliInputStream(new ByteArrayInputStream(raw));
                 default -> null;
             };
             if (in == null) return cap(raw, limit);
