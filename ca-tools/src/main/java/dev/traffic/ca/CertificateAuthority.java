@@ -61,14 +61,27 @@ public final class CertificateAuthority {
      * Throws {@link CaException} naming the file when something is missing, unreadable or mismatched.
      */
     public static CertificateAuthority load(Path path) {
-        CaFiles.Loaded l = CaFiles.load(path.toAbsolutePath());
+        return load(path, null);
+    }
+
+    /**
+     * Like {@link #load(Path)}, also accepting a password-protected key (encrypted PEM) or a PKCS#12 file
+     * with the CA key entry. A wrong password is a {@link CaException} naming the file; a missing one a
+     * {@link PasswordRequiredException}.
+     */
+    public static CertificateAuthority load(Path path, char[] password) {
+        CaFiles.Loaded l = CaFiles.load(path.toAbsolutePath(), password);
         return new CertificateAuthority(l.directory(), l.certificateFile(), l.keyFile(), l.root(), l.rootKey(),
                 l.intermediate(), l.intermediateKey());
     }
 
-    /** Loads the CA in {@code dir}, creating one with {@code options} when the directory holds none. */
+    /**
+     * Loads the CA in {@code dir} (or the combined PEM file {@code dir} names), creating one with
+     * {@code options} when the directory holds none.
+     */
     public static CertificateAuthority loadOrCreate(Path dir, CaOptions options) {
-        if (CaFiles.holdsCa(dir.toAbsolutePath())) return load(dir);
+        Path d = dir.toAbsolutePath();
+        if (Files.isRegularFile(d) || CaFiles.holdsCa(d)) return load(d);
         return create(dir, options, false);
     }
 
@@ -79,11 +92,7 @@ public final class CertificateAuthority {
      */
     public static CertificateAuthority create(Path dir, CaOptions options, boolean force) {
         Path d = dir.toAbsolutePath();
-        if (Files.exists(d) && !Files.isDirectory(d)) throw new CaException(d + ": not a directory");
-        if (!force && CaFiles.holdsCa(d)) {
-            throw new CaException(d + " already holds a CA (" + CaFiles.existingCaFile(d).getFileName()
-                    + "); use --force to replace it");
-        }
+        requireReplaceable(d, force);
         List<String> domains = new ArrayList<>();
         for (String raw : options.permittedDomains()) {
             HostName h = HostName.parse(raw);
@@ -110,15 +119,24 @@ public final class CertificateAuthority {
      * in {@code dir} unless {@code force}.
      */
     public static CertificateAuthority importFrom(Path source, Path dir, boolean force) {
-        CertificateAuthority src = load(source);
+        return importFrom(source, null, dir, force);
+    }
+
+    /** {@link #importFrom(Path, Path, boolean)} for a password-protected source (encrypted PEM, PKCS#12). */
+    public static CertificateAuthority importFrom(Path source, char[] password, Path dir, boolean force) {
+        CertificateAuthority src = load(source, password);
         Path d = dir.toAbsolutePath();
+        requireReplaceable(d, force);
+        X509Certificate inter = src.issuerChain.isEmpty() ? null : src.issuer;
+        return write(d, src.root, src.rootKey, inter, inter == null ? null : src.issuerKey);
+    }
+
+    private static void requireReplaceable(Path d, boolean force) {
         if (Files.exists(d) && !Files.isDirectory(d)) throw new CaException(d + ": not a directory");
         if (!force && CaFiles.holdsCa(d)) {
             throw new CaException(d + " already holds a CA (" + CaFiles.existingCaFile(d).getFileName()
                     + "); use --force to replace it");
         }
-        X509Certificate inter = src.issuerChain.isEmpty() ? null : src.issuer;
-        return write(d, src.root, src.rootKey, inter, inter == null ? null : src.issuerKey);
     }
 
     private static CertificateAuthority write(Path d, X509Certificate root, PrivateKey rootKey,

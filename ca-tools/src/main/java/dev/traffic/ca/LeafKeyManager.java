@@ -23,9 +23,13 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * One server-side key manager for ALL hosts: proxy-core builds a single SslContext/SSLContext from it and
  * the leaf is picked per handshake. The alias is the host: the SNI name from the ClientHello, else the
- * engine's peer host (proxy-core passes the CONNECT host when it creates the engine). Key types asked for
+ * engine's peer host (proxy-core passes the CONNECT host when it creates the engine; for an SSLSocket,
+ * the local address the client connected to). Key types asked for
  * by the JDK ("EC") and by Netty's OpenSSL provider ("EC", "EC_EC", and the cipher auth names) are
  * accepted; RSA requests get no alias so the handshake negotiates ECDSA.
+ * <p>Checked with Netty's BoringSSL provider (SslContextBuilder.forServer(asFactory())), TLS 1.2 and 1.3,
+ * with and without SNI. Do not wrap it in Netty's {@code OpenSslCachingX509KeyManagerFactory}: that caches
+ * key material per alias forever, so a host would keep its first leaf after the minter re-mints it.
  */
 public final class LeafKeyManager extends X509ExtendedKeyManager {
     private static final Set<String> EC_KEY_TYPES = Set.of("EC", "EC_EC", "ECDSA", "ECDHE_ECDSA", "ECDH_ECDSA");
@@ -53,8 +57,10 @@ public final class LeafKeyManager extends X509ExtendedKeyManager {
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         if (!(socket instanceof SSLSocket ssl)) return null;
-        String peer = ssl.getInetAddress() == null ? null : ssl.getInetAddress().getHostAddress();
-        return choose(keyType, serverName(ssl.getHandshakeSession()), peer);
+        // a server socket has no CONNECT host: fall back to the address the client dialed
+        String local = ssl.getLocalAddress() == null ? null : ssl.getLocalAddress().getHostAddress();
+        if (local != null && local.indexOf('%') >= 0) local = local.substring(0, local.indexOf('%'));
+        return choose(keyType, serverName(ssl.getHandshakeSession()), local);
     }
 
     private String choose(String keyType, String sni, String peerHost) {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class LeafMinter {
     private final CertificateAuthority ca;
     private final LeafOptions options;
+    private final java.security.PrivateKey signingKey;
     private final Cache<String, IssuedLeaf> cache;
     private final LongAdder lookups = new LongAdder();
     private final LongAdder mints = new LongAdder();
@@ -30,6 +31,7 @@ public final class LeafMinter {
     public LeafMinter(CertificateAuthority ca, LeafOptions options) {
         this.ca = ca;
         this.options = options;
+        this.signingKey = Keys.forSigning(ca.issuerKey());
         this.cache = Caffeine.newBuilder()
                 .maximumSize(options.cacheSize())
                 .expireAfterWrite(options.cacheTtl())
@@ -56,9 +58,9 @@ public final class LeafMinter {
 
     private IssuedLeaf mint(HostName host) {
         mints.increment();
-        KeyPair keys = Keys.generate(KeyType.EC);
+        KeyPair keys = Keys.generateLeaf();
         X509Certificate leaf = CertProfiles.leaf(host, keys.getPublic(), ca.issuerCertificate(), ca.issuerKeyId(),
-                ca.issuerKey(), Instant.now(), options.validity());
+                signingKey, Instant.now(), options.validity());
         List<X509Certificate> issuers = ca.issuerChain();
         X509Certificate[] chain = new X509Certificate[1 + issuers.size()];
         chain[0] = leaf;

@@ -124,4 +124,25 @@ class CertificateAuthorityTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10.0.0.1");
         assertThat(dir.resolve("ca")).doesNotExist();
     }
+
+    @Test
+    void aFailedReplaceLeavesTheOldCaIntact() throws Exception {
+        Path d = dir.resolve("ca");
+        CertificateAuthority old = CertificateAuthority.create(d, CaOptions.defaults(), false);
+        byte[] key = Files.readAllBytes(d.resolve("ca-key.pem"));
+        // a directory where intermediate.pem must go: the write fails before any file is replaced
+        Files.createDirectories(d.resolve("intermediate.pem/blocker"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CertificateAuthority.create(d,
+                CaOptions.defaults().withPermittedDomains(List.of("example.com")), true))
+                .isInstanceOf(CaException.class).hasMessageContaining("cannot write the CA to " + d);
+        assertThat(Files.readAllBytes(d.resolve("ca-key.pem"))).isEqualTo(key);
+        assertThat(d.resolve("intermediate-key.pem")).doesNotExist();
+        try (var files = Files.list(d)) { // no temp or backup files left
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("ca-key.pem", "ca.pem", "intermediate.pem");
+        }
+        Files.delete(d.resolve("intermediate.pem/blocker"));
+        Files.delete(d.resolve("intermediate.pem"));
+        assertThat(CertificateAuthority.load(d).certificate()).isEqualTo(old.certificate());
+    }
 }

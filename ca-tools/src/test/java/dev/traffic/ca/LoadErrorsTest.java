@@ -65,8 +65,46 @@ class LoadErrorsTest {
         Openssl.ok(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes256",
                 "-pass", "pass:secret", "-out", "enc.pem");
         Path enc = dir.resolve("enc.pem");
-        assertThatThrownBy(() -> CertificateAuthority.load(enc)).isInstanceOf(CaException.class)
-                .hasMessageContaining(enc.toString()).hasMessageContaining("encrypted");
+        assertThatThrownBy(() -> CertificateAuthority.load(enc)).isInstanceOf(PasswordRequiredException.class)
+                .hasMessageContaining(enc.toString()).hasMessageContaining("password");
+    }
+
+    @Test
+    void encryptedPemKeysLoadWithTheRightPasswordOnly() throws Exception {
+        CertificateAuthority plain = CertificateAuthority.create(dir.resolve("a"), CaOptions.defaults(), false);
+        for (String cipher : new String[] {"-aes256", "-des3"}) {
+            Path enc = dir.resolve("enc" + cipher + ".pem");
+            Openssl.ok(dir, "pkey", "-in", dir.resolve("a/ca-key.pem").toString(), cipher, "-passout", "pass:secret",
+                    "-out", enc.toString());
+            Files.writeString(enc, Files.readString(enc) + Files.readString(dir.resolve("a/ca.pem")));
+            assertThat(CertificateAuthority.load(enc, "secret".toCharArray()).certificate()).isEqualTo(plain.certificate());
+            assertThatThrownBy(() -> CertificateAuthority.load(enc, "wrong".toCharArray())).isInstanceOf(CaException.class)
+                    .hasMessageContaining(enc.toString()).hasMessageContaining("wrong password");
+        }
+        // traditional "Proc-Type: 4,ENCRYPTED" RSA key, as old openssl versions write it
+        Path trad = dir.resolve("trad.pem");
+        Openssl.ok(dir, "genrsa", "-traditional", "-aes128", "-passout", "pass:secret", "-out", trad.toString(), "2048");
+        assertThat(Files.readString(trad)).contains("Proc-Type: 4,ENCRYPTED");
+        assertThatThrownBy(() -> CertificateAuthority.load(trad, "wrong".toCharArray())).hasMessageContaining("wrong password");
+        assertThatThrownBy(() -> CertificateAuthority.load(trad, "secret".toCharArray())).hasMessageContaining("holds no certificate");
+    }
+
+    @Test
+    void pkcs12WithTheKeyRoundTripsAndRejectsAWrongPassword() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create(dir.resolve("a"), CaOptions.defaults(), false);
+        Path p12 = dir.resolve("backup.p12");
+        CaExport.write(p12, CaExport.pkcs12(ca, "pw".toCharArray(), true), true);
+        CertificateAuthority loaded = CertificateAuthority.load(p12, "pw".toCharArray());
+        assertThat(loaded.certificate()).isEqualTo(ca.certificate());
+        assertThat(new LeafMinter(loaded).leafFor("x.example").leaf().getIssuerX500Principal())
+                .isEqualTo(ca.certificate().getSubjectX500Principal());
+        assertThatThrownBy(() -> CertificateAuthority.load(p12, "nope".toCharArray())).isInstanceOf(CaException.class)
+                .hasMessage(p12 + ": wrong password (PKCS#12 integrity check failed)");
+        assertThatThrownBy(() -> CertificateAuthority.load(p12)).isInstanceOf(PasswordRequiredException.class);
+        Path trustOnly = dir.resolve("trust.p12");
+        CaExport.write(trustOnly, CaExport.pkcs12(ca, "pw".toCharArray(), false), false);
+        assertThatThrownBy(() -> CertificateAuthority.load(trustOnly, "pw".toCharArray()))
+                .hasMessageContaining("holds no private key entry");
     }
 
     @Test

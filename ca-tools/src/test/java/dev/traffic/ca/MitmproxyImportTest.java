@@ -62,6 +62,7 @@ class MitmproxyImportTest {
         mitmproxyDir("rsa-traditional", false);
         Path combined = dir.resolve(".mitmproxy/mitmproxy-ca.pem");
         CertificateAuthority ca = CertificateAuthority.load(combined);
+        assertThat(CertificateAuthority.loadOrCreate(combined, CaOptions.defaults()).certificate()).isEqualTo(ca.certificate());
         assertThat(ca.keyFile()).isEqualTo(combined);
         Path certFile = ca.certificateFile();
         assertThat(certFile).isEqualTo(dir.resolve(".mitmproxy/mitmproxy-ca-cert.pem"));

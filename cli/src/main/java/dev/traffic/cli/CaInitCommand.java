@@ -3,6 +3,7 @@ package dev.traffic.cli;
 import dev.traffic.ca.CaOptions;
 import dev.traffic.ca.CertificateAuthority;
 import dev.traffic.ca.KeyType;
+import dev.traffic.ca.PasswordRequiredException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,10 @@ public final class CaInitCommand implements Callable<Integer> {
             description = "Import an existing CA instead: a key+certificate PEM (e.g. ~/.mitmproxy/mitmproxy-ca.pem) or a CA directory.")
     Path from;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "With --from: the password of an encrypted key or PKCS#12 file (first line of FILE); asked on the terminal otherwise.")
+    Path passwordFile;
+
     @Option(names = "--force", description = "Replace an existing CA (clients must trust the new one).")
     boolean force;
 
@@ -44,9 +49,20 @@ public final class CaInitCommand implements Callable<Integer> {
             if (!permittedDomains.isEmpty() || !"ec".equalsIgnoreCase(keyType)) {
                 throw new UsageException("--from imports a CA as it is; it cannot be combined with --key-type or --permitted-domain");
             }
-            created = CertificateAuthority.importFrom(from, dir, force);
+            if (passwordFile != null) {
+                created = importWith(Passwords.fromFile(passwordFile), dir);
+            } else {
+                try {
+                    created = CertificateAuthority.importFrom(from, dir, force);
+                } catch (PasswordRequiredException e) {
+                    char[] pw = Passwords.ask("the CA in " + e.file());
+                    if (pw == null) throw new UsageException(e.getMessage() + " (there is no terminal to ask on)");
+                    created = importWith(pw, dir);
+                }
+            }
             spec.commandLine().getOut().println("Imported the CA from " + from.toAbsolutePath() + " into " + dir);
         } else {
+            if (passwordFile != null) throw new UsageException("--password-file is only used with --from");
             KeyType type = parseKeyType(keyType);
             try {
                 created = CertificateAuthority.create(dir, new CaOptions(type, permittedDomains), force);
@@ -58,6 +74,14 @@ public final class CaInitCommand implements Callable<Integer> {
         CaShowCommand.print(spec.commandLine().getOut(), created);
         spec.commandLine().getOut().println("Trust it in the sandbox: traffic ca trust" + (ca.dir != null ? " --dir " + dir : ""));
         return 0;
+    }
+
+    private CertificateAuthority importWith(char[] password, Path dir) {
+        try {
+            return CertificateAuthority.importFrom(from, password, dir, force);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
     }
 
     static KeyType parseKeyType(String s) {

@@ -13,7 +13,7 @@ import java.util.Arrays;
 final class Passwords {
     private Passwords() {}
 
-    /** The password, or null when neither a file nor a terminal is available. */
+    /** A new password (asked twice), or null when neither a file nor a terminal is available. */
     static char[] read(Path file, String purpose) {
         if (file != null) return fromFile(file);
         Console console = System.console();
@@ -31,7 +31,16 @@ final class Passwords {
         return first;
     }
 
-    private static char[] fromFile(Path file) {
+    /** An existing password (asked once), or null without a terminal. */
+    static char[] ask(String purpose) {
+        Console console = System.console();
+        if (console == null) return null;
+        char[] pw = console.readPassword("Password for %s: ", purpose);
+        if (pw == null) throw new UsageException("no password entered");
+        return pw;
+    }
+
+    static char[] fromFile(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

@@ -8,6 +8,9 @@ import dev.traffic.proxy.HostRules;
 import dev.traffic.proxy.ProxyConfig;
 import dev.traffic.proxy.ProxyServer;
 import dev.traffic.proxy.UpstreamProxySettings;
+import dev.traffic.proxy.admin.AdminServer;
+import dev.traffic.proxy.admin.MetricsEvents;
+import dev.traffic.proxy.admin.ProxyMetrics;
 import dev.traffic.store.FlowSink;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -38,6 +42,13 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
+    @Mixin AdminOption admin;
+    @Mixin LogFormatOption logFormat;
+    @Mixin StoreOptionsMixin storeOptions;
+
+    @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
+    boolean noRecord;
+    @Mixin DetectOptions detect;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -103,19 +114,35 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         PrintWriter out = spec.commandLine().getOut();
         ProxyConfig.Builder b = configure();
         Path dir = caDir != null ? caDir.toAbsolutePath() : data.caDir();
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
-        b.interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory());
+        LeafMinter minter = new LeafMinter(ca);
+        b.interceptKeys(new LeafKeyManager(minter).asFactory());
+        b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
+                ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
+        dev.traffic.detect.Alerter alerter = detect.apply(b);
         FlowSink sink = openSink();
+        if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.certCache(minter::cacheHits, minter::cacheMisses);
+        b.events(new MetricsEvents(metrics));
+        if (sink instanceof dev.traffic.store.FlowStore fs) {
+            metrics.storeQueueDepth(fs::queueDepth);
+            fs.onFsync(metrics::storeFsync);
+        }
+        InetSocketAddress adminAddress = admin.address();
+        if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
         Duration graceDuration = Values.duration("--grace", grace);
         ProxyServer server;
         try {
             server = ProxyServer.start(b.build());
         } catch (java.io.IOException e) {
             sink.close();
+            if (alerter != null) alerter.close();
             throw e;
         }
         InetSocketAddress a = server.address();
@@ -123,22 +150,60 @@ public final class ProxyCommand implements Callable<Integer> {
         out.println("traffic proxy listening on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort()
                 + " (" + server.transportName() + ", TLS " + server.tlsProviderName().toLowerCase(Locale.ROOT) + ")"
                 + "; CA certificate: " + ca.certificateFile());
+        AtomicBoolean serving = new AtomicBoolean(true);
+        AdminServer adminServer;
+        try {
+            adminServer = startAdmin(adminAddress, metrics, AdminChecks.of(serving, sink, ca));
+        } catch (java.io.IOException e) {
+            server.close();
+            sink.close();
+            throw e;
+        }
         out.flush();
         Runnable stop = () -> {
+            serving.set(false); // /readyz turns 503 first, so load balancers stop sending
             log.info("shutting down (grace {}s)", graceDuration.toSeconds());
             server.shutdown(graceDuration);
         };
         ShutdownSignals.install(stop);
         server.awaitTermination();
+        if (adminServer != null) adminServer.close();
         sink.close();
+        if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;
     }
 
-    /** Where flows go. The flow store's mixin replaces this with the durable store. */
-    FlowSink openSink() {
-        return new LogFlowSink();
+    /** The admin listener, or null when off; a busy default port only warns, an explicit --admin must bind. */
+    private AdminServer startAdmin(InetSocketAddress address, ProxyMetrics metrics,
+            java.util.Map<String, dev.traffic.proxy.admin.ReadinessCheck> checks) throws java.io.IOException {
+        if (address == null) return null;
+        try {
+            AdminServer s = AdminServer.start(address, metrics, checks);
+            log.info("traffic admin listening on http://{} (/healthz /readyz /metrics)", AdminOption.show(s.address()));
+            return s;
+        } catch (java.io.IOException e) {
+            if (admin.explicit()) throw new java.io.IOException("--admin " + AdminOption.show(address) + ": " + e.getMessage(), e);
+            log.warn("admin listener not started: cannot bind {} ({}); pass --admin HOST:PORT", AdminOption.show(address), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Where flows go: the durable flow store at {@code <data-dir>/store} (each signed checkpoint
+     * line is also logged, so a copy of the proof lives wherever the log goes), or with
+     * {@code --no-record} only the log.
+     */
+    FlowSink openSink() throws java.io.IOException {
+        if (noRecord) return new LogFlowSink();
+        Logger checkpoints = LoggerFactory.getLogger("traffic.checkpoint");
+        dev.traffic.store.StoreOptions o = storeOptions.toOptions().withCheckpointListener(cp -> checkpoints.info(cp.line()));
+        dev.traffic.store.FlowStore store = dev.traffic.store.FlowStore.open(data.storeDir(), o);
+        for (String w : store.recoveryWarnings()) log.warn("store recovery: {}", w);
+        log.info("recording to {} (session {}, fsync every {} ms, on store failure: {})", data.storeDir(), store.session(),
+                o.fsyncInterval().toMillis(), o.onStoreFailure() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED ? "fail-closed" : "fail-open");
+        return store;
     }
 
     ProxyConfig.Builder configure() {

@@ -14,6 +14,15 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
+            TailCommand.class,
+            SearchCommand.class,
+            ShowCommand.class,
+            ExportCommand.class,
+            StatsCommand.class,
+            VerifyCommand.class,
+            ReindexCommand.class,
+            ScanCommand.class,
+            dev.traffic.cli.doctor.DoctorCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;

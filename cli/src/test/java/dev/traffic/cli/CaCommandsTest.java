@@ -225,4 +225,29 @@ class CaCommandsTest {
         // and the mitmproxy file itself works with --dir, too
         assertThat(traffic("ca", "show", "--dir", mitm.toString()).out()).contains("CN=mitmproxy");
     }
+
+    @Test
+    void initImportsAPasswordProtectedBackupAndRejectsAWrongPassword() throws Exception {
+        Path src = tmp.resolve("src");
+        traffic("ca", "init", "--dir", src.toString());
+        Path pw = Files.writeString(tmp.resolve("pw"), "backup-pass\n");
+        Path p12 = tmp.resolve("backup.p12");
+        assertThat(traffic("ca", "export", "--dir", src.toString(), "--format", "p12", "--with-key", "--out", p12.toString(),
+                "--password-file", pw.toString()).exit()).isZero();
+
+        Path wrong = Files.writeString(tmp.resolve("wrong"), "nope\n");
+        Path dst = tmp.resolve("dst");
+        Run bad = traffic("ca", "init", "--dir", dst.toString(), "--from", p12.toString(), "--password-file", wrong.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("traffic: " + p12 + ": wrong password (PKCS#12 integrity check failed)" + System.lineSeparator());
+        assertThat(dst).doesNotExist();
+
+        Run none = traffic("ca", "init", "--dir", dst.toString(), "--from", p12.toString());
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).contains(p12.toString()).contains("--password-file");
+
+        Run ok = traffic("ca", "init", "--dir", dst.toString(), "--from", p12.toString(), "--password-file", pw.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(CertificateAuthority.load(dst).certificate()).isEqualTo(CertificateAuthority.load(src).certificate());
+    }
 }

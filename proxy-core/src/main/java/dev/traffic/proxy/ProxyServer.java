@@ -4,6 +4,7 @@ import dev.traffic.proxy.internal.ClientInitializer;
 import dev.traffic.proxy.internal.Http1ClientHandler;
 import dev.traffic.proxy.internal.ProxyContext;
 import dev.traffic.proxy.internal.TlsContexts;
+import dev.traffic.proxy.internal.h2.H2ClientPipeline;
 import dev.traffic.proxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -120,7 +121,7 @@ public final class ProxyServer implements AutoCloseable {
             for (Channel ch : clients) {
                 ch.eventLoop().execute(() -> {
                     Http1ClientHandler h = ch.pipeline().get(Http1ClientHandler.class);
-                    if (h != null && h.idle()) ch.close();
+                    if ((h != null && h.idle()) || H2ClientPipeline.isH2(ch)) ch.close(); // h2: GOAWAY, open streams finish
                 });
             }
             long deadline = System.nanoTime() + grace.toNanos();

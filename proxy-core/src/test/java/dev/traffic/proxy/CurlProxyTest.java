@@ -78,7 +78,7 @@ class CurlProxyTest {
 
     @Test
     void chunkedResponseStaysChunked() throws Exception {
-        Cmd.Result r = curl("-i", "https://localhost:" + tls.port() + "/chunked");
+        Cmd.Result r = curl("--http1.1", "-i", "https://localhost:" + tls.port() + "/chunked");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out().toLowerCase()).contains("transfer-encoding: chunked");
         assertThat(r.out()).endsWith("one,two,three");
@@ -116,7 +116,7 @@ class CurlProxyTest {
 
     @Test
     void untrustedUpstreamCertificateGivesClear502() throws Exception {
-        Cmd.Result r = curl("-i", "https://localhost:" + untrusted.port() + "/small");
+        Cmd.Result r = curl("--http1.1", "-i", "https://localhost:" + untrusted.port() + "/small");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("HTTP/1.1 502 Bad Gateway").contains("upstream certificate not trusted: CN=localhost");
         Flow f = proxy.sink.await(fl -> fl.error() != null && fl.error().contains("not trusted") && fl.request().port() == untrusted.port());
@@ -126,7 +126,7 @@ class CurlProxyTest {
     @Test
     void hostnameMismatchGivesClear502() throws Exception {
         // the upstream's certificate names "localhost" only; asking for 127.0.0.1 must fail verification
-        Cmd.Result r = curl("-i", "https://127.0.0.1:" + tls.port() + "/small");
+        Cmd.Result r = curl("--http1.1", "-i", "https://127.0.0.1:" + tls.port() + "/small");
         assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 502 Bad Gateway").contains("does not match 127.0.0.1");
     }
 
@@ -138,7 +138,7 @@ class CurlProxyTest {
             ok.add("https://localhost:" + untrusted.port() + "/small");
             assertThat(Cmd.run(ok, null, null, 30).out()).isEqualTo("hello");
             List<String> strict = new ArrayList<>(base);
-            strict.addAll(List.of("-i", "https://127.0.0.1:" + untrusted.port() + "/small"));
+            strict.addAll(List.of("--http1.1", "-i", "https://127.0.0.1:" + untrusted.port() + "/small"));
             assertThat(Cmd.run(strict, null, null, 30).out()).contains("HTTP/1.1 502");
         }
     }

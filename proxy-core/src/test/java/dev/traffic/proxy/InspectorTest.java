@@ -72,7 +72,7 @@ class InspectorTest {
     @Test
     void blockingInspectionAnswers403AndNeverReachesUpstream() throws Exception {
         int before = tls.requests.size();
-        Cmd.Result r = curl("--data", "token=SECRET", "https://localhost:" + tls.port() + "/sink");
+        Cmd.Result r = curl("--http1.1", "--data", "token=SECRET", "https://localhost:" + tls.port() + "/sink");
         assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 403").contains("blocked by policy rule fake-secret (flow ");
         Flow f = proxy.sink.await(fl -> fl.policy().action() == PolicyDecision.Action.BLOCK);
         assertThat(r.out()).contains(f.id());
@@ -83,7 +83,7 @@ class InspectorTest {
 
     @Test
     void flaggingInspectionForwardsAndRecordsRedacted() throws Exception {
-        Cmd.Result r = curl("-H", "X-Token: real-value", "https://localhost:" + tls.port() + "/headers");
+        Cmd.Result r = curl("--http1.1", "-H", "X-Token: real-value", "https://localhost:" + tls.port() + "/headers");
         assertThat(r.out()).as(r.toString()).contains("HTTP/1.1 200").contains("X-Token: real-value");
         Flow f = proxy.sink.await(fl -> fl.policy().action() == PolicyDecision.Action.FLAG);
         assertThat(f.policy().rule()).isEqualTo("fake-token");

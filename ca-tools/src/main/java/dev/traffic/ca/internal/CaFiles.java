@@ -1,12 +1,23 @@
 package dev.traffic.ca.internal;
 
 import dev.traffic.ca.CaException;
+import dev.traffic.ca.PasswordRequiredException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The on-disk layout of a CA directory and how to load it:
@@ -45,38 +56,47 @@ public final class CaFiles {
     }
 
     public static Loaded load(Path path) {
+        return load(path, null);
+    }
+
+    /** {@code password} decrypts an encrypted key or a PKCS#12 file; null when the files are not encrypted. */
+    public static Loaded load(Path path, char[] password) {
         if (!Files.exists(path)) {
             throw new CaException("no CA at " + path + " (no such directory; create one with 'traffic ca init')");
         }
-        if (Files.isRegularFile(path)) return loadCombined(path);
+        if (Files.isRegularFile(path)) {
+            String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".p12") || name.endsWith(".pfx")) return loadPkcs12(path, password);
+            return loadCombined(path, password);
+        }
         if (!Files.isReadable(path) || !Files.isExecutable(path)) {
             throw new CaException(path + ": permission denied (cannot read the CA directory)");
         }
         Path key = path.resolve(KEY);
         Path cert = path.resolve(CERT);
         if (Files.exists(key) || Files.exists(cert)) {
-            if (!Files.exists(key) && Files.exists(cert)) return loadCombined(cert);
+            if (!Files.exists(key) && Files.exists(cert)) return loadCombined(cert, password);
             if (!Files.exists(cert)) throw new CaException(cert + ": no such file (the CA key " + key + " has no certificate)");
-            Pem.Contents k = Pem.read(key);
+            Pem.Contents k = Pem.read(key, password);
             Pem.Contents c = Pem.read(cert);
             if (k.key() == null) throw new CaException(key + ": holds no private key");
             if (c.certificates().isEmpty()) throw new CaException(cert + ": holds no certificate");
             X509Certificate root = c.certificates().get(0);
             requireMatch(k.key(), key, root, cert);
             requireCa(root, cert);
-            return withIntermediate(new Loaded(path, cert, key, root, k.key(), null, null));
+            return withIntermediate(new Loaded(path, cert, key, root, k.key(), null, null), password);
         }
         Path mitm = path.resolve(MITMPROXY);
-        if (Files.exists(mitm)) return loadCombined(mitm);
+        if (Files.exists(mitm)) return loadCombined(mitm, password);
         throw new CaException("no CA in " + path + " (expected " + CERT + " and " + KEY + ", or " + MITMPROXY
                 + "; create one with 'traffic ca init')");
     }
 
-    private static Loaded withIntermediate(Loaded l) {
+    private static Loaded withIntermediate(Loaded l, char[] password) {
         Path key = l.directory().resolve(INTERMEDIATE_KEY);
         Path cert = l.directory().resolve(INTERMEDIATE);
         if (!Files.exists(key) && !Files.exists(cert)) return l;
-        Pem.Contents k = Pem.read(key);
+        Pem.Contents k = Pem.read(key, password);
         Pem.Contents c = Pem.read(cert);
         if (k.key() == null) throw new CaException(key + ": holds no private key");
         if (c.certificates().isEmpty()) throw new CaException(cert + ": holds no certificate");
@@ -85,15 +105,52 @@ public final class CaFiles {
         requireCa(inter, cert);
         try {
             inter.verify(l.root().getPublicKey());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new CaException(cert + ": not signed by the root in " + l.certificateFile() + " (" + e.getMessage() + ")");
         }
         return new Loaded(l.directory(), l.certificateFile(), l.keyFile(), l.root(), l.rootKey(), inter, k.key());
     }
 
     /** A PEM holding key and certificate(s); the root is the certificate matching the key. */
-    private static Loaded loadCombined(Path file) {
-        Pem.Contents c = Pem.read(file);
+    private static Loaded loadCombined(Path file, char[] password) {
+        return fromContents(Pem.read(file, password));
+    }
+
+    /** A PKCS#12 file holding the CA key entry (as {@code traffic ca export --format p12 --with-key} writes it). */
+    private static Loaded loadPkcs12(Path file, char[] password) {
+        if (password == null) throw new PasswordRequiredException(file);
+        KeyStore ks;
+        try (InputStream in = Files.newInputStream(file)) {
+            ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+        } catch (AccessDeniedException e) {
+            throw new CaException(file + ": permission denied");
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new CaException(file + ": wrong password (PKCS#12 integrity check failed)");
+            }
+            throw new CaException(file + ": not a readable PKCS#12 file (" + e.getMessage() + ")", e);
+        } catch (GeneralSecurityException e) {
+            throw new CaException(file + ": not a readable PKCS#12 file (" + e.getMessage() + ")", e);
+        }
+        try {
+            for (String alias : Collections.list(ks.aliases())) {
+                if (!ks.isKeyEntry(alias)) continue;
+                Key key = ks.getKey(alias, password);
+                Certificate[] chain = ks.getCertificateChain(alias);
+                if (!(key instanceof PrivateKey pk) || chain == null) continue;
+                List<X509Certificate> certs = new ArrayList<>();
+                for (Certificate c : chain) certs.add((X509Certificate) c);
+                return fromContents(new Pem.Contents(file, pk, certs));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new CaException(file + ": wrong password (cannot recover the private key)", e);
+        }
+        throw new CaException(file + ": holds no private key entry (export it with --with-key)");
+    }
+
+    private static Loaded fromContents(Pem.Contents c) {
+        Path file = c.file();
         if (c.key() == null) throw new CaException(file + ": holds no private key (expected key and certificate in one PEM)");
         if (c.certificates().isEmpty()) throw new CaException(file + ": holds no certificate (expected key and certificate in one PEM)");
         X509Certificate root = c.certificates().stream()
@@ -109,7 +166,8 @@ public final class CaFiles {
      */
     private static Path certOnlyFile(Path combined, X509Certificate root) {
         String name = combined.getFileName().toString();
-        String stem = name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
         Path sibling = combined.resolveSibling(stem + "-cert.pem");
         try {
             if (Files.isRegularFile(sibling)) {

@@ -1,9 +1,11 @@
 package dev.traffic.ca.internal;
 
+import dev.traffic.ca.KeyType;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -11,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -26,6 +30,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -42,6 +47,8 @@ public final class CertProfiles {
     public static final Duration BACKDATE = Duration.ofHours(1);
     public static final Duration CA_VALIDITY = Duration.ofDays(3652);
     private static final JcaX509ExtensionUtils EXT;
+    /** Thread-safe: builds certificates with the JDK's CertificateFactory. */
+    private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     static {
         try {
@@ -120,13 +127,13 @@ public final class CertProfiles {
         Instant notAfter = min(notBefore.plus(validity), issuer.getNotAfter().toInstant());
         boolean cn = host.value().length() <= 64;
         X500Name subject = cn ? new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, host.value()).build()
-                : new X500Name(new org.bouncycastle.asn1.x500.RDN[0]);
+                : new X500Name(new RDN[0]);
         GeneralName san = new GeneralName(host.ip() ? GeneralName.iPAddress : GeneralName.dNSName, host.value());
         try {
             X509v3CertificateBuilder b = new X509v3CertificateBuilder(
                     X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()), serial(),
                     Date.from(notBefore), Date.from(notAfter), subject,
-                    org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+                    SubjectPublicKeyInfo.getInstance(key.getEncoded()));
             b.addExtension(Extension.subjectAlternativeName, !cn, new GeneralNames(san));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -143,7 +150,7 @@ public final class CertProfiles {
         byte[] ext = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
         if (ext != null) {
             return SubjectKeyIdentifier.getInstance(
-                    org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets()).getKeyIdentifier();
+                    ASN1OctetString.getInstance(ext).getOctets()).getKeyIdentifier();
         }
         return EXT.createSubjectKeyIdentifier(cert.getPublicKey()).getKeyIdentifier();
     }
@@ -154,8 +161,11 @@ public final class CertProfiles {
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
         try {
-            String alg = dev.traffic.ca.KeyType.of(key).signatureAlgorithm();
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(key)));
+            String alg = KeyType.of(key).signatureAlgorithm();
+            JcaContentSignerBuilder signer = new JcaContentSignerBuilder(alg);
+            Provider p = Keys.providerFor(key);
+            if (p != null) signer.setProvider(p);
+            return CONVERTER.getCertificate(b.build(signer.build(key)));
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign certificate", e);
         }

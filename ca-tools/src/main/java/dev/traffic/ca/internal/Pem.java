@@ -1,6 +1,7 @@
 package dev.traffic.ca.internal;
 
 import dev.traffic.ca.CaException;
+import dev.traffic.ca.PasswordRequiredException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -22,6 +23,10 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
 
@@ -37,6 +42,11 @@ public final class Pem {
     public record Contents(Path file, PrivateKey key, List<X509Certificate> certificates) {}
 
     public static Contents read(Path file) {
+        return read(file, null);
+    }
+
+    /** Reads {@code file}; {@code password} decrypts an encrypted key (null: an encrypted key is refused). */
+    public static Contents read(Path file, char[] password) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
@@ -47,10 +57,10 @@ public final class Pem {
         } catch (IOException e) {
             throw new CaException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        return parse(file, text);
+        return parse(file, text, password);
     }
 
-    static Contents parse(Path file, String text) {
+    static Contents parse(Path file, String text, char[] password) {
         PrivateKey key = null;
         List<X509Certificate> certs = new ArrayList<>();
         JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
@@ -64,8 +74,9 @@ public final class Pem {
                     if (key != null) throw new CaException(file + ": holds more than one private key");
                     key = o instanceof PEMKeyPair kp ? keys.getKeyPair(kp).getPrivate() : keys.getPrivateKey((PrivateKeyInfo) o);
                 } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-                    throw new CaException(file + ": the private key is encrypted; decrypt it first "
-                            + "(openssl pkey -in " + file + " -out key.pem)");
+                    if (password == null) throw new PasswordRequiredException(file);
+                    if (key != null) throw new CaException(file + ": holds more than one private key");
+                    key = decrypt(file, o, password, keys);
                 }
                 // anything else (parameters, CRLs) is ignored
             }
@@ -75,6 +86,20 @@ public final class Pem {
             throw new CaException(file + ": not a valid PEM file (" + e.getMessage() + ")", e);
         }
         return new Contents(file, key, certs);
+    }
+
+    private static PrivateKey decrypt(Path file, Object encrypted, char[] password, JcaPEMKeyConverter keys) {
+        try {
+            if (encrypted instanceof PEMEncryptedKeyPair kp) {
+                return keys.getKeyPair(kp.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(Keys.BC).build(password)))
+                        .getPrivate();
+            }
+            PKCS8EncryptedPrivateKeyInfo info = (PKCS8EncryptedPrivateKeyInfo) encrypted;
+            return keys.getPrivateKey(info.decryptPrivateKeyInfo(
+                    new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Keys.BC).build(password)));
+        } catch (IOException | PKCSException | OperatorCreationException | RuntimeException e) {
+            throw new CaException(file + ": wrong password (cannot decrypt the private key)", e);
+        }
     }
 
     /** PKCS#8 "PRIVATE KEY" PEM. */

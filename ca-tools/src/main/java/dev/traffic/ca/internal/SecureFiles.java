@@ -45,11 +45,13 @@ public final class SecureFiles {
     }
 
     /**
-     * Writes several files: all temp files first, then the renames, so a failure while writing
-     * (disk full, permission) leaves every target as it was.
+     * Writes several files as one change: all temp files first, then the renames; when a rename fails the
+     * files already renamed are put back as they were, so the targets end up all new or all old.
      */
     public static void writeAll(Map<Path, Content> files) throws IOException {
         Map<Path, Path> temps = new LinkedHashMap<>();
+        Map<Path, Path> backups = new LinkedHashMap<>(); // target -> its previous content (null: did not exist)
+        boolean done = false;
         try {
             for (Map.Entry<Path, Content> e : files.entrySet()) {
                 Path target = e.getKey().toAbsolutePath();
@@ -63,9 +65,45 @@ public final class SecureFiles {
                     ch.force(true);
                 }
             }
-            for (Map.Entry<Path, Path> e : temps.entrySet()) move(e.getValue(), e.getKey());
+            for (Path target : temps.keySet()) {
+                if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(target + " is a directory");
+                }
+            }
+            for (Map.Entry<Path, Path> e : temps.entrySet()) {
+                Path target = e.getKey();
+                Path backup = null;
+                if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    backup = target.resolveSibling("." + target.getFileName() + ".old-" + Long.toHexString(System.nanoTime()));
+                    move(target, backup);
+                }
+                backups.put(target, backup);
+                move(e.getValue(), target);
+            }
+            done = true;
         } finally {
+            if (!done) rollBack(backups);
             for (Path tmp : temps.values()) Files.deleteIfExists(tmp);
+            if (done) {
+                for (Path b : backups.values()) {
+                    try {
+                        if (b != null) Files.deleteIfExists(b);
+                    } catch (IOException ignored) {
+                        // the new files are in place; a leftover .old- file is only clutter
+                    }
+                }
+            }
+        }
+    }
+
+    private static void rollBack(Map<Path, Path> backups) {
+        for (Map.Entry<Path, Path> e : backups.entrySet()) {
+            try {
+                if (e.getValue() != null) move(e.getValue(), e.getKey());
+                else Files.deleteIfExists(e.getKey());
+            } catch (IOException ignored) {
+                // best effort: the original stays at its .old- name, which an operator can restore
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.traffic.proxy.internal;
 
 import dev.traffic.proxy.Inspection;
 import dev.traffic.proxy.RecordingMode;
+import dev.traffic.proxy.internal.ws.WsUpgrade;
 import dev.traffic.store.model.Body;
 import dev.traffic.store.model.FlowRequest;
 import dev.traffic.store.model.PolicyDecision;
@@ -68,6 +69,9 @@ public final class Exchange implements UpstreamListener {
     private boolean flushUpstream;
     private boolean flushClient;
     private UpstreamConnection up;
+    private boolean teTrailers;
+    private boolean inspectionStarted;
+    private boolean webSocket;
 
     public Exchange(ProxyContext px, Channel client, ExchangeOwner owner, ClientSession session) {
         this.px = px;
@@ -116,8 +120,11 @@ public final class Exchange implements UpstreamListener {
     private void prepareUpstreamHead(RequestLine line) {
         head.setUri(line.originForm());
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        teTrailers = head.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
+        webSocket = WsUpgrade.isRequest(head);
         HopByHop.strip(head.headers());
-        if (session.tunnelTarget() == null) {
+        if (webSocket) WsUpgrade.restoreRequestHeaders(head);
+        if (session.tunnelTarget() == null || !head.headers().contains(HttpHeaderNames.HOST)) {
             // RFC 9112 3.2.2: a proxy replaces Host with the absolute-form's authority
             boolean dflt = (target.port() == 80 && !target.tls()) || (target.port() == 443 && target.tls());
             String h = target.host().indexOf(':') >= 0 ? "[" + target.host() + "]" : target.host();
@@ -142,7 +149,10 @@ public final class Exchange implements UpstreamListener {
             case INSPECTING -> {
                 held.add(c);
                 heldBytes += c.content().readableBytes();
-                if (last || heldBytes >= px.config().scanWindow()) {
+                // once only: an h2 stream channel delivers buffered frames synchronously when reads
+                // resume, i.e. more content can arrive here before the state leaves INSPECTING
+                if (!inspectionStarted && (last || heldBytes >= px.config().scanWindow())) {
+                    inspectionStarted = true;
                     clientGate.pause(ReadGate.INSPECTING);
                     inspect(!last);
                 }
@@ -272,7 +282,7 @@ public final class Exchange implements UpstreamListener {
     private void acquire(boolean pooledOk) {
         InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
         UpstreamKey key = new UpstreamKey(target.host(), target.address(), target.port(), target.tls(),
-                AlpnPolicy.upstreamProtocols().get(0), via);
+                AlpnPolicy.upstreamKeyAlpn(target.tls(), webSocket), via);
         px.pool(client.eventLoop()).acquire(key, pooledOk).addListener(this::connected);
     }
 
@@ -289,6 +299,7 @@ public final class Exchange implements UpstreamListener {
         up.attach(this);
         recordTls();
         state = State.FORWARDING;
+        if (teTrailers && up.h2()) head.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // gRPC needs it
         up.channel().write(head);
         for (HttpContent c : held) writeUpstream(c);
         held.clear();
@@ -318,10 +329,10 @@ public final class Exchange implements UpstreamListener {
             up.channel().flush();
             flushUpstream = false;
         }
-        if (!up.channel().isWritable()) {
+        if (!up.channel().isWritable()) { // pause, then flush: see onUpstreamMessage
+            clientGate.pause(ReadGate.PEER_UNWRITABLE);
             flushUpstream = false;
             up.channel().flush();
-            clientGate.pause(ReadGate.PEER_UNWRITABLE);
         }
     }
 
@@ -342,8 +353,13 @@ public final class Exchange implements UpstreamListener {
             if (r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101) {
                 interim = true;
                 HopByHop.strip(r.headers());
+                r.setProtocolVersion(HttpVersion.HTTP_1_1);
                 client.write(r);
                 flushClient = true;
+                return;
+            } else if (webSocket && r.status().code() == 101) {
+                switchToWebSocket(r);
+                return;
             } else {
                 startResponse(r);
             }
@@ -368,9 +384,12 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             if (!client.isWritable()) {
-                flushClient = false;
-                client.flush(); // never wait for writability with unflushed bytes: that would wait forever
+                // pause first, then flush: unflushed bytes keep the client unwritable (the
+                // read-complete flush may not come once paused), and a flush can make it writable
+                // again synchronously, whose event must find the gate already closed
                 ReadGate.of(up.channel()).pause(ReadGate.PEER_UNWRITABLE);
+                flushClient = false;
+                client.flush();
             }
         }
     }
@@ -379,6 +398,7 @@ public final class Exchange implements UpstreamListener {
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r);
         rec.response(r.status().code(), r.status().reasonPhrase(), r.protocolVersion().text(), r.headers());
+        r.setProtocolVersion(HttpVersion.HTTP_1_1); // our own version towards the client (h2 streams ignore it)
         HopByHop.strip(r.headers());
         boolean bodyless = head.method().equals(HttpMethod.HEAD) || r.status().code() == 204
                 || r.status().code() == 304;
@@ -397,6 +417,19 @@ public final class Exchange implements UpstreamListener {
         else if (http10Client) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         client.write(r);
         flushClient = true;
+    }
+
+    /** 101 to a WebSocket upgrade: answer the client, then both connections become a frame relay. */
+    private void switchToWebSocket(HttpResponse r) {
+        rec.response(101, r.status().reasonPhrase(), r.protocolVersion().text(), r.headers());
+        rec.responseEnd(null);
+        rec.kind(dev.traffic.store.model.FlowKind.WEBSOCKET);
+        UpstreamConnection c = up;
+        up = null;
+        c.attach(null);
+        state = State.DONE;
+        responseComplete = true;
+        WsUpgrade.relay(px, client, c.channel(), r, rec);
     }
 
     private void finishResponse() {

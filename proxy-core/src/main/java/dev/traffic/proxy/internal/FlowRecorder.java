@@ -11,6 +11,7 @@ import dev.traffic.store.model.PolicyDecision;
 import dev.traffic.store.model.Severity;
 import dev.traffic.store.model.TlsInfo;
 import dev.traffic.store.model.TunnelInfo;
+import dev.traffic.store.model.WsMessage;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class FlowRecorder {
     private Instant responseStart;
     private Instant responseEnd;
     private final List<Finding> findings = new ArrayList<>();
+    private final List<WsMessage> messages = new ArrayList<>();
     private String error;
     private boolean started;
     private boolean ended;
@@ -103,6 +105,10 @@ public final class FlowRecorder {
     }
 
     public void tls(TlsInfo tls) { flow.tls(tls); }
+    /** Changes the kind (an HTTP exchange that became a WebSocket after 101). */
+    public void kind(FlowKind k) { flow.kind(k); }
+    /** Adds one WebSocket message (in arrival order). */
+    public void message(WsMessage m) { messages.add(m); }
     public void policy(PolicyDecision p) { flow.policy(p); }
     public void tunnel(TunnelInfo t) { flow.tunnel(t); }
     public void findings(List<Finding> f) { findings.addAll(f); }
@@ -141,6 +147,7 @@ public final class FlowRecorder {
             flow.response(new FlowResponse(status, reason, responseVersion, responseHeaders, responseBody.finish(),
                     responseTrailers, responseStart, responseEnd == null ? now : responseEnd));
         }
+        if (!messages.isEmpty()) flow.messages(messages);
         flow.findings(findings).error(error).end(now);
         Flow f = flow.build();
         try {

@@ -4,7 +4,9 @@ import dev.traffic.store.model.FlowKind;
 import dev.traffic.store.model.TlsInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.traffic.proxy.internal.h2.H2ClientPipeline;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -16,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sits behind the client-side SslHandler of an intercepted tunnel until the handshake ends. On
- * success it installs the HTTP pipeline for the negotiated protocol (HTTP/1.1 today: this is where
- * an "h2" ALPN result would install the HTTP/2 codecs) with the client-side TLS facts; on failure
+ * success it installs the HTTP pipeline for the negotiated protocol (HTTP/1.1, or the HTTP/2
+ * codecs of {@link H2ClientPipeline} when ALPN chose h2) with the client-side TLS facts; on failure
  * (e.g. the client does not trust our CA) it records the failed tunnel and closes.
  * Buffers: decrypted bytes that arrive before the completion event are held and replayed.
  */
@@ -67,9 +69,13 @@ final class InterceptedTlsSetup extends ChannelInboundHandlerAdapter {
                 null, null, null, null, null, null);
         ClientSession session = new ClientSession(client, "https", target, tls);
         var p = ctx.pipeline();
-        p.addAfter(ctx.name(), "http", new ProxyServerCodec(px.config().maxInitialLineLength(), px.config().maxHeaderSize()));
-        p.addAfter("http", "flow-control", new FlowControlHandler());
-        p.addAfter("flow-control", "client", new Http1ClientHandler(px, session));
+        if (ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
+            H2ClientPipeline.install(p, ctx.name(), px, session);
+        } else {
+            p.addAfter(ctx.name(), "http", new ProxyServerCodec(px.config().maxInitialLineLength(), px.config().maxHeaderSize()));
+            p.addAfter("http", "flow-control", new FlowControlHandler());
+            p.addAfter("flow-control", "client", new Http1ClientHandler(px, session));
+        }
         for (Object m : early) ctx.fireChannelRead(m);
         early.clear();
         p.remove(this);

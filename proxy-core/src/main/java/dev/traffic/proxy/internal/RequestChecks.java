@@ -1,5 +1,6 @@
 package dev.traffic.proxy.internal;
 
+import dev.traffic.proxy.internal.h2.H2Messages;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -14,7 +15,9 @@ public final class RequestChecks {
 
     public static String framingProblem(HttpRequest req) {
         HttpVersion version = req.protocolVersion();
-        if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+        // HTTP/2 streams arrive translated, marked with the H2Messages.HTTP_2 instance (identity:
+        // an HTTP/1.x request line claiming "HTTP/2.0" is still refused)
+        if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0) && version != H2Messages.HTTP_2) {
             return "unsupported HTTP version " + version.text();
         }
         List<String> te = req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);

@@ -40,24 +40,19 @@ public final class TlsContexts {
     private final SslContext server;
     private final SslContext upstreamVerified;
     private final SslContext upstreamInsecure;
+    private final SslContext upstreamVerifiedHttp1;
+    private final SslContext upstreamInsecureHttp1;
     private final List<HostGlob> insecureHosts;
 
     public TlsContexts(ProxyConfig cfg) throws IOException, GeneralSecurityException {
         this.provider = chooseProvider(cfg.tlsProvider());
         this.insecureHosts = cfg.insecureUpstream();
         this.server = cfg.interceptKeys() == null ? null : serverContext(cfg.interceptKeys(), provider);
-        this.upstreamVerified = SslContextBuilder.forClient()
-                .sslProvider(provider)
-                .trustManager(new NamingTrustManager(trustManager(cfg.upstreamCaFiles())))
-                .endpointIdentificationAlgorithm("HTTPS")
-                .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.upstreamProtocols()))
-                .build();
-        this.upstreamInsecure = SslContextBuilder.forClient()
-                .sslProvider(provider)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                .endpointIdentificationAlgorithm(null)
-                .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.upstreamProtocols()))
-                .build();
+        X509ExtendedTrustManager trust = new NamingTrustManager(trustManager(cfg.upstreamCaFiles()));
+        this.upstreamVerified = upstreamContext(provider, trust, AlpnPolicy.H2_OR_HTTP1);
+        this.upstreamInsecure = upstreamContext(provider, null, AlpnPolicy.H2_OR_HTTP1);
+        this.upstreamVerifiedHttp1 = upstreamContext(provider, trust, AlpnPolicy.HTTP1_ONLY);
+        this.upstreamInsecureHttp1 = upstreamContext(provider, null, AlpnPolicy.HTTP1_ONLY);
         for (HostGlob g : insecureHosts) {
             log.warn("UPSTREAM TLS VERIFICATION DISABLED for hosts matching '{}' (--insecure-upstream)", g);
         }
@@ -78,7 +73,24 @@ public final class TlsContexts {
     }
 
     public SslContext upstream(String host) {
-        return insecureFor(host) ? upstreamInsecure : upstreamVerified;
+        return upstream(host, AlpnPolicy.H2_OR_HTTP1);
+    }
+
+    /** The upstream context for {@code host} offering the protocols of {@code keyAlpn} (see {@link AlpnPolicy}). */
+    public SslContext upstream(String host, String keyAlpn) {
+        boolean h1 = AlpnPolicy.HTTP1_ONLY.equals(keyAlpn);
+        if (insecureFor(host)) return h1 ? upstreamInsecureHttp1 : upstreamInsecure;
+        return h1 ? upstreamVerifiedHttp1 : upstreamVerified;
+    }
+
+    /** trust == null: no verification (only for --insecure-upstream hosts). */
+    private static SslContext upstreamContext(SslProvider provider, X509ExtendedTrustManager trust, String keyAlpn)
+            throws SSLException {
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider)
+                .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.upstreamProtocols(keyAlpn)));
+        if (trust == null) b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        else b.trustManager(trust).endpointIdentificationAlgorithm("HTTPS");
+        return b.build();
     }
 
     static SslProvider chooseProvider(ProxyConfig.TlsProvider wanted) {

@@ -52,6 +52,24 @@ public final class UpstreamConnection {
         }
     }
 
+    /** A stream of this (h2) connection, sharing its TLS facts; {@code reused}: the connection served streams before. */
+    UpstreamConnection forStream(Channel stream, UpstreamHandler streamHandler, boolean reused) {
+        UpstreamConnection c = new UpstreamConnection(key, stream, streamHandler);
+        c.tlsVersion = tlsVersion;
+        c.tlsCipher = tlsCipher;
+        c.alpn = alpn;
+        c.certSubject = certSubject;
+        c.certIssuer = certIssuer;
+        c.certSha256 = certSha256;
+        c.uses = reused ? 2 : 1;
+        return c;
+    }
+
+    /** True when this is a stream of a shared HTTP/2 connection. */
+    public boolean h2() {
+        return "h2".equals(alpn);
+    }
+
     public UpstreamKey key() { return key; }
     public Channel channel() { return channel; }
     UpstreamHandler handler() { return handler; }

@@ -1,5 +1,6 @@
 package dev.traffic.proxy.internal;
 
+import dev.traffic.proxy.internal.h2.H2Upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -8,7 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -17,21 +20,29 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Upstream connections of ONE event loop, kept per {@link UpstreamKey} and reused across client
  * connections served by that loop (so a client and its upstream share a thread and never need
- * locks). Idle connections close after the pool idle timeout. Event-loop confined.
+ * locks). Idle connections close after the pool idle timeout. Upstreams that choose h2 get one
+ * shared connection per key ({@link H2Upstream}); each acquire then opens a stream on it, and
+ * acquires made while such a connection is still being set up wait for it. Event-loop confined.
  */
 public final class UpstreamPool {
     private final ProxyContext px;
     private final EventLoop loop;
     private final Map<UpstreamKey, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new IdentityHashMap<>();
+    /** Live shared h2 connections (one per key), and the connections being made that may turn out h2. */
+    private final Map<UpstreamKey, H2Upstream> h2 = new HashMap<>();
+    private final Map<UpstreamKey, List<Promise<UpstreamConnection>>> h2Candidates = new HashMap<>();
+    private final Map<H2Upstream, UpstreamConnection> h2Tls = new IdentityHashMap<>();
 
     UpstreamPool(ProxyContext px, EventLoop loop) {
         this.px = px;
@@ -41,6 +52,14 @@ public final class UpstreamPool {
     /** A pooled live connection for {@code key} when one is idle (and {@code pooledOk}), else a new one. */
     public Future<UpstreamConnection> acquire(UpstreamKey key, boolean pooledOk) {
         if (pooledOk) {
+            H2Upstream shared = h2.get(key);
+            if (shared != null && shared.usable()) return openStream(key, shared, loop.newPromise());
+            List<Promise<UpstreamConnection>> waiting = h2Candidates.get(key);
+            if (waiting != null) { // a connection to this key is being made: wait to learn whether it is h2
+                Promise<UpstreamConnection> p = loop.newPromise();
+                waiting.add(p);
+                return p;
+            }
             ArrayDeque<UpstreamConnection> q = idle.get(key);
             while (q != null && !q.isEmpty()) {
                 UpstreamConnection c = q.pollLast();
@@ -58,6 +77,10 @@ public final class UpstreamPool {
     /** Returns a connection whose exchange completed cleanly; closed or unusable ones are dropped. */
     public void release(UpstreamConnection c) {
         c.attach(null);
+        if (c.channel() instanceof Http2StreamChannel) { // a finished stream; its connection stays shared
+            c.channel().close();
+            return;
+        }
         if (!c.channel().isActive() || px.draining()) {
             c.channel().close();
             return;
@@ -74,6 +97,7 @@ public final class UpstreamPool {
 
     /** Closes every idle connection (shutdown). */
     public void closeIdle() {
+        for (H2Upstream c : List.copyOf(h2.values())) if (!c.busy()) c.channel().close(); // forgets itself on close
         for (ArrayDeque<UpstreamConnection> q : idle.values()) for (UpstreamConnection c : q) c.channel().close();
         idle.clear();
         for (ScheduledFuture<?> t : idleTimers.values()) t.cancel(false);
@@ -90,6 +114,11 @@ public final class UpstreamPool {
 
     private Future<UpstreamConnection> connect(UpstreamKey key) {
         Promise<UpstreamConnection> promise = loop.newPromise();
+        if (key.tls() && AlpnPolicy.H2_OR_HTTP1.equals(key.alpn()) && !h2Candidates.containsKey(key)) {
+            List<Promise<UpstreamConnection>> waiting = new ArrayList<>();
+            h2Candidates.put(key, waiting);
+            promise.addListener(f -> settleWaiters(key, waiting, f));
+        }
         UpstreamHandler handler = new UpstreamHandler();
         long started = System.nanoTime();
         int timeoutMs = (int) px.config().connectTimeout().toMillis();
@@ -108,7 +137,7 @@ public final class UpstreamPool {
                             ch.pipeline().addLast("upstream-proxy", ph);
                         }
                         if (key.tls()) {
-                            SslHandler ssl = px.tls().upstream(key.host()).newHandler(ch.alloc(), key.host(), key.port());
+                            SslHandler ssl = px.tls().upstream(key.host(), key.alpn()).newHandler(ch.alloc(), key.host(), key.port());
                             ssl.setHandshakeTimeoutMillis(timeoutMs);
                             ch.pipeline().addLast("tls", ssl);
                         }
@@ -149,6 +178,14 @@ public final class UpstreamPool {
                 if (h.isSuccess()) {
                     conn.captureTls(ssl);
                     px.config().events().upstreamConnected(key.host(), key.port(), true, System.nanoTime() - started);
+                    if (ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol())) {
+                        H2Upstream shared = H2Upstream.install(ch, px.config().poolIdleTimeout().toMillis(),
+                                () -> forgetH2(key, ch), "http", "idle", "upstream");
+                        h2.put(key, shared);
+                        h2Tls.put(shared, conn);
+                        openStream(key, shared, promise);
+                        return;
+                    }
                     promise.trySuccess(conn);
                 } else {
                     ch.close();
@@ -157,5 +194,49 @@ public final class UpstreamPool {
             });
         });
         return promise;
+    }
+
+    // ---- HTTP/2: one shared connection per key, a stream per exchange -------------------------
+
+    /** Opens a stream on {@code shared} and completes {@code promise} with it as an UpstreamConnection. */
+    private Future<UpstreamConnection> openStream(UpstreamKey key, H2Upstream shared, Promise<UpstreamConnection> promise) {
+        UpstreamHandler handler = new UpstreamHandler();
+        boolean reused = shared.reused();
+        shared.openStream(handler, px.config().upstreamIdleTimeout().toMillis()).addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+            UpstreamConnection tls = h2Tls.get(shared);
+            UpstreamConnection c = tls.forStream(stream, handler, reused);
+            if (!promise.trySuccess(c)) stream.close();
+        });
+        return promise;
+    }
+
+    /** A connection attempt for an h2-capable key ended: waiters share it when h2, else connect on their own. */
+    private void settleWaiters(UpstreamKey key, List<Promise<UpstreamConnection>> waiting, Future<?> f) {
+        h2Candidates.remove(key, waiting);
+        H2Upstream shared = h2.get(key);
+        for (Promise<UpstreamConnection> p : waiting) {
+            if (!f.isSuccess()) p.tryFailure(f.cause());
+            else if (shared != null && shared.usable()) openStream(key, shared, p);
+            else connect(key).addListener(g -> {
+                if (g.isSuccess()) {
+                    if (!p.trySuccess((UpstreamConnection) g.getNow())) ((UpstreamConnection) g.getNow()).channel().close();
+                } else {
+                    p.tryFailure(g.cause());
+                }
+            });
+        }
+    }
+
+    private void forgetH2(UpstreamKey key, Channel ch) {
+        H2Upstream shared = h2.get(key);
+        if (shared != null && shared.channel() == ch) {
+            h2.remove(key);
+            h2Tls.remove(shared);
+        }
     }
 }

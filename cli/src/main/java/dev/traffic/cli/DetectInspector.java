@@ -1,0 +1,70 @@
+package dev.traffic.cli;
+
+import dev.traffic.detect.Alerter;
+import dev.traffic.detect.Detector;
+import dev.traffic.detect.Redactor;
+import dev.traffic.detect.ScanContext;
+import dev.traffic.detect.ScanResult;
+import dev.traffic.detect.SessionState;
+import dev.traffic.proxy.Inspection;
+import dev.traffic.proxy.RequestInspector;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts the {@link Detector} to the proxy's {@link RequestInspector} seam: runs on the proxy's
+ * inspection executor (never the event loop), returns findings, whether to block, and the redacted
+ * request to record. Findings at or above {@code threshold} alert (queued, non-blocking) and, in
+ * block mode, block. A detector failure never fails the request: it is recorded as a low finding.
+ */
+final class DetectInspector implements RequestInspector {
+    private static final Logger LOG = LoggerFactory.getLogger(DetectInspector.class);
+
+    private final Detector detector;
+    private final SessionState sessions = new SessionState();
+    private final String session;
+    private final int window;
+    private final boolean block;
+    private final boolean redact;
+    private final Severity threshold;
+    private final Alerter alerter;
+
+    DetectInspector(Detector detector, String session, int window, boolean block, boolean redact, Severity threshold,
+            Alerter alerter) {
+        this.detector = detector;
+        this.session = session;
+        this.window = window;
+        this.block = block;
+        this.redact = redact;
+        this.threshold = threshold;
+        this.alerter = alerter;
+    }
+
+    @Override
+    public CompletionStage<Inspection> inspect(FlowRequest request) {
+        ScanResult r;
+        try {
+            r = detector.inspect(request, new ScanContext(session, sessions, window));
+        } catch (RuntimeException e) {
+            LOG.warn("detector failed on a request to {}: {}", request.host(), e.toString());
+            return CompletableFuture.completedFuture(new Inspection(List.of(new Finding("detector-error", "generic",
+                    Severity.LOW, "request", request.host(), "", "plain", e.getClass().getSimpleName())), false, null, null));
+        }
+        if (r.findings().isEmpty() && r.redactions().isEmpty()) return CompletableFuture.completedFuture(Inspection.CLEAN);
+        List<Finding> serious = new ArrayList<>();
+        for (Finding f : r.findings()) if (f.severity().atLeast(threshold)) serious.add(f);
+        serious.sort((a, b) -> b.severity().compareTo(a.severity()));
+        if (alerter != null) for (Finding f : serious) alerter.alert(session, null, f);
+        boolean blocks = block && !serious.isEmpty();
+        FlowRequest redacted = redact && !r.redactions().isEmpty() ? Redactor.redact(request, r) : null;
+        return CompletableFuture.completedFuture(
+                new Inspection(r.findings(), blocks, blocks ? serious.get(0).rule() : null, redacted));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.traffic.cli;
+
+import dev.traffic.store.FlowJson;
+import dev.traffic.store.FlowQuery;
+import dev.traffic.store.StoreReader;
+import dev.traffic.store.har.HarWriter;
+import dev.traffic.store.model.Flow;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code traffic search QUERY}: newest matching flows, a count, or counts per value. */
+@Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Search recorded flows, newest first.",
+            "QUERY: host:api.github.com method:POST status:>=400 status:[500 TO 599] body:\"BEGIN PRIVATE KEY\"",
+            "       flag:true severity:critical header.authorization:* session:ID since:1h, plus free words."})
+public final class SearchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataDirOption data;
+    @Mixin QueryOptions filter;
+    @Mixin OutputOptions output;
+
+    @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query words (ANDed); none: every flow.")
+    List<String> words = new ArrayList<>();
+
+    @Option(names = "--count", description = "Print only the number of matching flows (exact).")
+    boolean count;
+
+    @Option(names = "--facet", paramLabel = "host|status|method|client", description = "Print the number of matching flows per value.")
+    String facet;
+
+    @Override
+    public Integer call() throws Exception {
+        FlowQuery q = filter.query(String.join(" ", words));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (StoreReader r = StoreReader.open(data.storeDir())) {
+            if (count) {
+                long n = r.count(q);
+                warn(r, err);
+                out.println(n);
+            } else if (facet != null) {
+                Map<String, Long> counts;
+                try {
+                    counts = r.facet(q, facet);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--facet: " + e.getMessage());
+                }
+                warn(r, err);
+                for (Map.Entry<String, Long> e : counts.entrySet()) out.printf("%8d  %s%n", e.getValue(), e.getKey());
+            } else {
+                List<Flow> flows = r.search(q, output.limit(20));
+                warn(r, err);
+                print(flows, output.format(), out);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void warn(StoreReader r, PrintWriter err) {
+        for (String w : r.warnings()) err.println("traffic: warning: " + w);
+        err.flush();
+    }
+
+    static void print(List<Flow> flows, OutputOptions.Format format, PrintWriter out) throws java.io.IOException {
+        switch (format) {
+            case SHORT -> {
+                boolean colour = Terminal.isStdoutTerminal();
+                for (Flow f : flows) out.println(FlowFormat.shortLine(f, colour));
+            }
+            case JSON -> {
+                for (Flow f : flows) out.println(FlowJson.toJson(f));
+            }
+            case HAR -> {
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                HarWriter.write(flows, buf);
+                out.println(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        out.flush();
+    }
+}

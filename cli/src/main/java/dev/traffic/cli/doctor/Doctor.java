@@ -1,0 +1,41 @@
+package dev.traffic.cli.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs every {@link DoctorCheck} in order; a check that throws is reported as failed, never skipped. */
+public final class Doctor {
+    /** The checks, in the order they print. Add new checks here. */
+    public static final List<DoctorCheck> CHECKS = List.of(
+            new ProxyReachableCheck(),
+            new InterceptionCheck(),
+            new SystemTrustCheck(),
+            new CaEnvCheck(),
+            new JavaTrustCheck(),
+            new DirectEgressCheck(),
+            new MetadataCheck(),
+            new CredentialsCheck(),
+            new NoProxyCheck());
+
+    public record Outcome(DoctorCheck check, CheckResult result) {}
+
+    private Doctor() {}
+
+    public static List<Outcome> run(DoctorContext ctx) {
+        List<Outcome> out = new ArrayList<>();
+        for (DoctorCheck c : CHECKS) {
+            CheckResult r;
+            try {
+                r = c.run(ctx);
+            } catch (RuntimeException e) {
+                r = CheckResult.fail("the check itself failed: " + e, "report this; run with -Dtraffic.debug=true for a trace");
+            }
+            out.add(new Outcome(c, r));
+        }
+        return out;
+    }
+
+    public static boolean allPass(List<Outcome> outcomes) {
+        return outcomes.stream().noneMatch(o -> o.result().status() == CheckResult.Status.FAIL);
+    }
+}

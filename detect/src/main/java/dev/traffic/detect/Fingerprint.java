@@ -1,0 +1,34 @@
+package dev.traffic.detect;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The only form in which a secret leaves the detector: the first 12 hex digits of its SHA-256, plus
+ * its first and last 4 characters when it is long enough (16+) for those to reveal little.
+ */
+public final class Fingerprint {
+    private Fingerprint() {}
+
+    public static String of(String secret) {
+        String hash = sha256(secret).substring(0, 12);
+        if (secret.length() < 16) return hash;
+        return hash + ":" + safe(secret.substring(0, 4)) + ".." + safe(secret.substring(secret.length() - 4));
+    }
+
+    private static String safe(String s) {
+        StringBuilder sb = new StringBuilder(4);
+        for (char c : s.toCharArray()) sb.append(c >= 0x21 && c < 0x7f && c != '"' && c != '\\' && c != ']' ? c : '?');
+        return sb.toString();
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.traffic.detect.internal;
+
+import dev.traffic.detect.Fingerprint;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.Severity;
+import java.util.Locale;
+
+/**
+ * Data packed into DNS labels: the leading labels of a host name that are hex or base32 and decode
+ * to text are exfiltration (the decoded text is then scanned like any value, location "host").
+ * Within a session, later hosts under a domain that already received such labels are its
+ * continuation even when their own piece is too short to decode meaningfully.
+ */
+final class HostScan {
+    private HostScan() {}
+
+    static void scan(RequestScan rs, String host) {
+        if (host == null || host.isEmpty() || host.indexOf(':') >= 0) return; // IPv6 literal
+        String h = host.toLowerCase(Locale.ROOT);
+        String[] labels = h.split("\\.");
+        if (labels.length < 3) return;
+        String domain = labels[labels.length - 2] + "." + labels[labels.length - 1];
+        StringBuilder data = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < labels.length - 2; i++) {
+            if (!dataLabel(labels[i])) break;
+            data.append(labels[i]);
+            used++;
+        }
+        String d = data.toString();
+        if (d.length() >= 16) {
+            byte[] b = allHex(d) && (d.length() & 1) == 0 ? Decoders.hex(d, 0, d.length()) : null;
+            String layer = "hex";
+            if (b == null || !Decoders.mostlyText(b)) {
+                b = Decoders.base32(d, 0, d.length());
+                layer = "base32";
+            }
+            if (b != null && b.length >= 8 && Decoders.mostlyText(b)) {
+                String text = Decoders.latin1(b);
+                rs.addFinding(new Finding("dns-exfil", "generic", Severity.CRITICAL, "host", rs.host(),
+                        Fingerprint.of(text), layer, "text encoded in " + used + " DNS label(s) under " + domain));
+                if (rs.session() != null && rs.state() != null) rs.state().recordDnsExfil(rs.session(), domain);
+                rs.scan(new Segment(text, "host", layer, 1, true, host));
+                return;
+            }
+        }
+        if (rs.session() != null && rs.state() != null && labels.length >= 4 && used >= 1
+                && rs.state().hadDnsExfil(rs.session(), domain)) {
+            rs.addFinding(new Finding("dns-exfil", "generic", Severity.CRITICAL, "host", rs.host(),
+                    Fingerprint.of(labels[0] + "." + domain), "plain",
+                    "continues DNS-label exfiltration to " + domain + " seen earlier in this session"));
+        }
+    }
+
+    private static boolean dataLabel(String l) {
+        if (l.length() < 2 || l.length() > 63) return false;
+        for (int i = 0; i < l.length(); i++) {
+            char c = l.charAt(i);
+            if (!(Chars.lower(c) || Chars.digit(c))) return false;
+        }
+        return true;
+    }
+
+    private static boolean allHex(String s) {
+        for (int i = 0; i < s.length(); i++) if (!Chars.hex(s.charAt(i))) return false;
+        return true;
+    }
+}

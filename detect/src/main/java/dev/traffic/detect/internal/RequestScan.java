@@ -1,0 +1,397 @@
+package dev.traffic.detect.internal;
+
+import dev.traffic.detect.Fingerprint;
+import dev.traffic.detect.Policy;
+import dev.traffic.detect.SessionState;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The working state of one request's scan (single-threaded, discarded afterwards): runs the token
+ * rules and the known-secret matcher over each {@link Segment}, peels encodings (base64 at any
+ * alignment, hex, base32, percent, escapes, gzip/deflate inside base64) to a bounded depth and
+ * budget, and turns hits into deduplicated findings plus the literals to redact.
+ */
+public final class RequestScan {
+    static final int MAX_DEPTH = 4;
+    static final int MIN_RUN = 16;
+    private static final int PROBE_CHARS = 96;
+    private static final int MAX_INFLATE = 1 << 20;
+    private static final int MAX_FINDINGS = 256;
+
+    private final Engine engine;
+    private final String host;
+    private final String path;
+    private final boolean sink;
+    private final String session;
+    private final SessionState state;
+    private final Map<String, Finding> findings = new LinkedHashMap<>();
+    private final Map<String, String> redactions = new LinkedHashMap<>();
+    private long budget = 8L << 20;
+    private int decodes;
+    private boolean priming;
+    private final List<String> addresses = new ArrayList<>(1);
+    private boolean sawAwsKeyId;
+    private final List<Pending> awsSecretCandidates = new ArrayList<>();
+
+    /** A standalone 40-char value that becomes an AWS secret key if a key id shows up in the request. */
+    private record Pending(Segment segment, String value, int start) {}
+
+    RequestScan(Engine engine, String host, String path, String session, SessionState state) {
+        this.engine = engine;
+        this.host = host;
+        this.path = path;
+        this.sink = engine.policy().isSink(host, path);
+        this.session = session;
+        this.state = state;
+    }
+
+    /** Priming: only record session pieces (an offline first pass over a whole session). */
+    public void priming(boolean p) {
+        priming = p;
+    }
+
+    /** Call after the walk: pairs AWS secret keys and key ids seen in different values. */
+    public void finish() {
+        if (!sawAwsKeyId) return;
+        for (Pending c : awsSecretCandidates) {
+            Segment s = c.segment();
+            String v = c.value();
+            int st = c.start();
+            report(s, new Hit("aws-secret-access-key", "aws", v, st, st + v.length(), Hit.Strength.VALIDATED,
+                    "paired with an access key id in the same request", false, false, false, null));
+        }
+    }
+
+    public List<Finding> findings() {
+        return new ArrayList<>(findings.values());
+    }
+
+    public Map<String, String> redactions() {
+        return redactions;
+    }
+
+    String host() {
+        return host;
+    }
+
+    String session() {
+        return session;
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    public void scan(Segment s) {
+        String t = s.text();
+        if (t.isEmpty()) return;
+        byte[] b = Texts.latin1(t);
+        List<Hit> hits = new ArrayList<>(4);
+        engine.known().scanFused(t, b, engine.rules(), hits);
+        List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH);
+        for (Hit h : hits) report(s, h);
+        if (s.value()) {
+            valueChecks(s, hits);
+        } else if (sink) {
+            tokenChecks(s, hits, false);
+        }
+        if (s.depth() < MAX_DEPTH) {
+            for (int[] r : runs) {
+                if (budget <= 0 || decodes > 4096) break;
+                if (inside(hits, r[0], r[1])) continue;
+                decodes++;
+                tryDecode(s, r[0], r[1], r[2] != 0, r[3] != 0);
+            }
+            if (hasPercent(t)) {
+                String pd = Decoders.percent(t, false);
+                if (!pd.equals(t)) scan(s.view(pd, t));
+            }
+            if (t.indexOf("\\u") >= 0 || t.indexOf("\\x") >= 0) {
+                String un = Decoders.unescape(t);
+                if (!un.equals(t)) scan(s.view(un, t));
+            }
+        }
+    }
+
+    private static boolean hasPercent(String t) {
+        int i = t.indexOf('%');
+        while (i >= 0 && i + 2 < t.length()) {
+            if (Chars.hex(t.charAt(i + 1)) && Chars.hex(t.charAt(i + 2))) return true;
+            i = t.indexOf('%', i + 1);
+        }
+        return false;
+    }
+
+    /** Whole-value checks: a piece of a known secret, or a random-looking blob sent to a sink. */
+    private void valueChecks(Segment s, List<Hit> hits) {
+        String v = s.text().length() <= 512 ? s.text().strip() : "";
+        if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
+        if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
+            awsSecretCandidates.add(new Pending(s, v, s.text().indexOf(v)));
+        }
+        // pieces of a split secret travel as short values; long free text is only checked at sinks
+        boolean small = s.text().length() <= 4096;
+        if (sink || (small && !engine.known().isEmpty())) tokenChecks(s, hits, small);
+    }
+
+    private void fragmentCheck(Segment s, String v, int start, int end) {
+        KnownSecrets known = engine.known();
+        if (known.isEmpty()) return;
+        KnownSecrets.Fragment f = known.fragment(v, 4);
+        if (f == null) return;
+        boolean tracked = session != null && state != null;
+        String name = f.entry().secret().name();
+        if (tracked) state.recordPiece(session, name, f.from(), f.to());
+        if (priming) return;
+        // a distinctive piece stands on its own; a short or prefix-only one needs a neighbour piece
+        boolean distinctive = f.privateChars() >= 6 && mixed(v);
+        if (distinctive || (tracked && state.adjoinsPiece(session, name, f.from(), f.to()))) {
+            report(s, known.fragmentHit(f, start, end));
+        }
+    }
+
+    /** At least two of upper/lower/digit: random key material rather than a word. */
+    private static boolean mixed(String v) {
+        int u = 0, l = 0, d = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (Chars.upper(c)) u = 1;
+            else if (Chars.lower(c)) l = 1;
+            else if (Chars.digit(c)) d = 1;
+        }
+        return u + l + d >= 2;
+    }
+
+    /** Splits text into key-alphabet tokens; fragment checks on short ones, entropy checks at sinks. */
+    private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
+        String t = s.text();
+        int n = t.length();
+        // certificates and public keys are random-looking by nature and public by design
+        boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
+                || t.contains("AAAAC3NzaC1") || t.contains("AAAAB3NzaC1") || t.contains("AAAAE2VjZHNh"));
+        int i = 0;
+        while (i < n) {
+            while (i < n && !tokenChar(t.charAt(i))) i++;
+            int st = i;
+            while (i < n && tokenChar(t.charAt(i))) i++;
+            if (i - st < 4 || covered(hits, st, i)) continue;
+            String tok = t.substring(st, i);
+            if (fragments && (st > 0 || i < n) && tok.length() <= 512) fragmentCheck(s, tok, st, i);
+            if (sink && !publicMaterial) entropyCheck(s, tok, st);
+        }
+    }
+
+    /**
+     * Random-looking blobs at a sink. Dotted, slashed and underscored tokens are split first: paths,
+     * URLs, file names and identifiers are made of words, key material is one long random piece.
+     */
+    private void entropyCheck(Segment s, String tok, int at) {
+        int p = 0;
+        int n = tok.length();
+        while (p < n) {
+            int q = p;
+            while (q < n && "./_~".indexOf(tok.charAt(q)) < 0) q++;
+            if (q - p >= 24) {
+                String piece = tok.substring(p, q);
+                if (Entropy.randomSecretLike(piece)) {
+                    report(s, new Hit("high-entropy-to-sink", "generic", piece, at + p, at + q, Hit.Strength.WEAK,
+                            "random-looking value sent to a known exfiltration sink", false, false, false, null));
+                }
+            }
+            p = q + 1;
+        }
+    }
+
+    private static boolean tokenChar(char c) {
+        return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
+    }
+
+    private static boolean covered(List<Hit> hits, int s, int e) {
+        if (hits.size() > 64) return false; // keep it linear on hit-dense input
+        for (Hit h : hits) if (s < h.end() && e > h.start()) return true;
+        return false;
+    }
+
+    private static boolean b64(char c) {
+        return Chars.urlB64(c) || c == '+' || c == '/';
+    }
+
+    /**
+     * One pass over the runs of base64-alphabet chars: checks '.'-joined runs for Discord bot tokens
+     * (which have no keyword) and, when {@code collect}, returns the runs long enough to be an
+     * encoding as {start, end, allHex, allBase32}.
+     */
+    private static List<int[]> runs(String t, byte[] b, List<Hit> hits, boolean collect) {
+        List<int[]> out = List.of();
+        final int n = b.length;
+        final int b64 = Chars.URL_B64 | Chars.PLUS | Chars.SLASH;
+        int i = 0;
+        while (i < n) {
+            int c = b[i];
+            if (c < 0 || (Chars.cls(c) & b64) == 0) {
+                i++;
+                continue;
+            }
+            int start = i;
+            int classes = 0;
+            while (i < n) {
+                c = b[i];
+                int k = c < 0 ? 0 : Chars.cls(c);
+                if ((k & b64) == 0) break;
+                classes |= k;
+                i++;
+            }
+            boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
+            if (url && i < n && b[i] == '.') TokenRules.discord(t, start, i, hits);
+            if (!collect || i - start < MIN_RUN) continue;
+            // classify only the long runs (most runs are short words)
+            boolean hex = true, b32u = true, b32l = true;
+            for (int j = start; j < i; j++) {
+                int x = b[j];
+                if (hex && !Chars.hex(x)) hex = false;
+                boolean d27 = x >= '2' && x <= '7';
+                if (b32u && !(Chars.upper(x) || d27)) b32u = false;
+                if (b32l && !(Chars.lower(x) || d27)) b32l = false;
+            }
+            // encodings of key material mix classes; plain identifiers and dashed ids/UUIDs do not decode to text
+            boolean worth = hex || b32u || b32l
+                    || ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0 && !hexWithDashes(b, start, i))
+                    || i - start >= 40;
+            if (worth) {
+                if (out.isEmpty()) out = new ArrayList<>();
+                out.add(new int[] {start, i, hex ? 1 : 0, b32u || b32l ? 1 : 0});
+            }
+        }
+        return out;
+    }
+
+    private static boolean hexWithDashes(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) if (!Chars.hex(b[i]) && b[i] != '-') return false;
+        return true;
+    }
+
+    private static boolean inside(List<Hit> hits, int s, int e) {
+        if (hits.size() > 64) return false;
+        for (Hit h : hits) if (s >= h.start() && e <= h.end()) return true;
+        return false;
+    }
+
+    private void tryDecode(Segment s, int start, int end, boolean hex, boolean b32) {
+        String t = s.text();
+        int len = end - start;
+        int padEnd = end;
+        while (padEnd < t.length() && padEnd - end < 2 && t.charAt(padEnd) == '=') padEnd++;
+        String literal = t.substring(start, padEnd);
+        if (hex) {
+            // digests and ids are hex; only hex that decodes to text is an encoding worth peeling
+            if ((len & 1) == 0) {
+                byte[] probe = Decoders.hex(t, start, Math.min(end, start + 64));
+                if (probe != null && Decoders.mostlyText(probe)) {
+                    byte[] b = Decoders.hex(t, start, end);
+                    if (b != null && Decoders.mostlyText(b)) emit(s, b, "hex", literal);
+                }
+            }
+            return;
+        }
+        if (b32) {
+            byte[] probe = Decoders.base32(t, start, Math.min(end, start + 64));
+            if (probe != null && probe.length >= 8 && Decoders.mostlyText(probe)) {
+                byte[] b = Decoders.base32(t, start, end);
+                if (b != null && Decoders.mostlyText(b)) {
+                    emit(s, b, "base32", literal);
+                    return;
+                }
+            }
+        }
+        // misaligned starts (a glued prefix) are tried for short, key-sized runs only
+        int maxShift = len <= 256 ? 3 : 0;
+        for (int k = 0; k <= maxShift; k++) {
+            int probeEnd = Math.min(end, start + k + PROBE_CHARS);
+            byte[] probe = Decoders.base64(t, start + k, probeEnd);
+            if (probe == null || probe.length < 6) continue;
+            boolean magic = Decoders.compressedMagic(probe);
+            if (!magic && !Decoders.mostlyText(probe)) continue;
+            byte[] full = probeEnd == end ? probe : Decoders.base64(t, start + k, end);
+            if (full == null) continue;
+            if (magic) {
+                byte[] inflated = Decoders.inflate(full, MAX_INFLATE);
+                if (inflated != null && Decoders.mostlyText(inflated)) {
+                    String layer = (full[0] & 0xff) == 0x1f ? "base64>gzip" : "base64>deflate";
+                    emit(s, inflated, layer, literal);
+                    return;
+                }
+                continue;
+            }
+            if (Decoders.mostlyText(full)) {
+                emit(s, full, "base64", literal);
+                return;
+            }
+        }
+    }
+
+    private void emit(Segment s, byte[] decoded, String layer, String literal) {
+        budget -= decoded.length;
+        scan(s.child(Decoders.latin1(decoded), layer, literal));
+    }
+
+    /** Scores a hit against the destination policy and records the finding and/or the redaction. */
+    /** True when {@code part} lies inside a webhook URL credential already seen in this request. */
+    boolean insideAddress(String part) {
+        for (String a : addresses) if (a.contains(part)) return true;
+        return false;
+    }
+
+    void report(Segment s, Hit h) {
+        if (h.address()) addresses.add(h.secret());
+        if (priming) return;
+        if (h.rule().equals("aws-access-token")) sawAwsKeyId = true;
+        report(s, h, Verdicts.severity(h, s.location(), host, path, engine.policy()));
+    }
+
+    void report(Segment s, Hit h, Severity sev) {
+        String fp = Fingerprint.of(h.secret());
+        String hitText = s.text().substring(h.start(), h.end());
+        boolean redact = sev != null || h.provisioned() || h.canary() || h.strength() != Hit.Strength.WEAK;
+        if (redact) {
+            String lit = s.wire() == null || s.wire().contains(hitText) ? hitText : s.wire();
+            if (lit.length() >= 4) redactions.putIfAbsent(lit, "[REDACTED:" + h.rule() + ":" + fp + "]");
+        }
+        if (sev == null) return;
+        if (findings.size() >= MAX_FINDINGS && sev.compareTo(Severity.MEDIUM) < 0) return; // bounded memory
+        String enc = h.extraEncoding() == null ? s.encoding()
+                : "plain".equals(s.encoding()) ? h.extraEncoding() : s.encoding() + ">" + h.extraEncoding();
+        Finding f = new Finding(h.rule(), h.family(), sev, s.location(), host, fp, enc,
+                h.detail() == null ? "" : h.detail());
+        String key = s.location() + "|" + fp;
+        Finding old = findings.get(key);
+        if (old == null || better(f, h, old)) findings.put(key, f);
+    }
+
+    private static boolean better(Finding f, Hit h, Finding old) {
+        int c = f.severity().compareTo(old.severity());
+        if (c != 0) return c > 0;
+        // same severity: keep the more specific explanation (the policy's own secret)
+        return (h.provisioned() || h.canary()) && !old.detail().contains("secret ");
+    }
+
+    void addFinding(Finding f) {
+        findings.putIfAbsent(f.location() + "|" + f.fingerprint() + "|" + f.rule(), f);
+    }
+
+    Policy policy() {
+        return engine.policy();
+    }
+
+    boolean sink() {
+        return sink;
+    }
+}

@@ -1,0 +1,6 @@
+#!/bin/sh
+# /usr/local/bin/traffic in the image: runs the shaded jar on the jlink-ed JRE. exec, so the JVM
+# replaces this shell and receives SIGTERM itself (graceful shutdown).
+# -XX:-UsePerfData: no hsperfdata file; java.io.tmpdir is the writable /tmp (read-only rootfs).
+exec /opt/java/bin/java -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75 \
+  -Djava.io.tmpdir=/tmp ${TRAFFIC_JAVA_OPTS:-} -jar /opt/traffic/traffic.jar "$@"

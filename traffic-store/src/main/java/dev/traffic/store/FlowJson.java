@@ -1,0 +1,110 @@
+package dev.traffic.store;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.traffic.store.model.Flow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * The one JSON form of a {@link Flow}: used inside journal records and by {@code -o json} /
+ * {@code export --format ndjson}. Times are ISO-8601 strings, bodies base64 ({@code recorded}).
+ * Thread-safe (Jackson mappers are).
+ */
+public final class FlowJson {
+    private static final ObjectMapper MAPPER = newMapper();
+
+    private FlowJson() {}
+
+    /** A mapper that knows {@link Instant} (as ISO text) and ignores unknown properties. */
+    public static ObjectMapper newMapper() {
+        SimpleModule time = new SimpleModule("instant-iso");
+        time.addSerializer(Instant.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Instant v, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeString(v.toString());
+            }
+        });
+        time.addDeserializer(Instant.class, new JsonDeserializer<>() {
+            @Override
+            public Instant deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                return Instant.parse(p.getValueAsString());
+            }
+        });
+        ObjectMapper m = new ObjectMapper();
+        // empty lists and empty bodies are left out: the model's constructors read them back as
+        // List.of() and Body.EMPTY, and a metadata-only flow record shrinks by a third
+        m.configOverride(java.util.List.class).setInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY,
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS));
+        m.configOverride(dev.traffic.store.model.Body.class).setInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS, EmptyBody.class, null));
+        return m
+                .registerModule(time)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                // absent fields stay absent: smaller journal records (null and missing read back the same)
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    }
+
+    /** Jackson value filter: true (= leave out) for an absent or empty body. */
+    static final class EmptyBody {
+        @Override
+        public boolean equals(Object other) {
+            return other == null || dev.traffic.store.model.Body.EMPTY.equals(other);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] toBytes(Flow flow) {
+        try {
+            return MAPPER.writeValueAsBytes(flow);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toJson(Flow flow) {
+        try {
+            return MAPPER.writeValueAsString(flow);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Flow fromBytes(byte[] json, int off, int len) {
+        try {
+            return MAPPER.readValue(json, off, len, Flow.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bad flow JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static Flow fromJson(String json) {
+        try {
+            return MAPPER.readValue(json, Flow.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bad flow JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.traffic.store;
+
+import dev.traffic.store.internal.Hashing;
+import dev.traffic.store.internal.LeafFile;
+import dev.traffic.store.internal.MerkleLog;
+import dev.traffic.store.internal.StoreKey;
+import dev.traffic.store.journal.BlobCodec;
+import dev.traffic.store.journal.FlowRecords;
+import dev.traffic.store.journal.Record;
+import dev.traffic.store.journal.SegmentReader;
+import dev.traffic.store.journal.Segments;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * {@code traffic verify}: recomputes the record from the journal and checks it against the Merkle
+ * leaf file and the signed checkpoints. Finds records whose checksum or hash changed (altered),
+ * sequence numbers that are missing (deleted) or out of order (reordered), body blobs that no
+ * longer match their SHA-256, and checkpoints whose signature or root does not hold. Every
+ * problem names the seq it concerns. Flows removed by retention are covered by their leaf
+ * hashes and the checkpoints only.
+ */
+public final class Verifier {
+    /** One thing wrong, with the seq it concerns (or the checkpoint size). */
+    public record Problem(long seq, String what) {
+        @Override
+        public String toString() {
+            return "seq " + seq + ": " + what;
+        }
+    }
+
+    public record Report(long flowsVerified, long expired, long lastSeq, long checkpointsChecked, List<Problem> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private Verifier() {}
+
+    /**
+     * @param trustedKey the public key checkpoints must be signed with; null means the store's own
+     *     {@code store.pub} (which someone able to rewrite the store could also replace)
+     * @param extraCheckpoints checkpoint lines kept elsewhere (e.g. the proxy's log), also checked
+     */
+    public static Report verify(Path storeDir, PublicKey trustedKey, List<Checkpoint> extraCheckpoints, LongConsumer progress)
+            throws IOException {
+        StoreLayout layout = new StoreLayout(storeDir.toAbsolutePath());
+        if (!layout.exists()) throw new StoreException("no flow store at " + storeDir);
+        layout.checkVersion();
+        List<Problem> problems = new ArrayList<>();
+        byte[] leaves = LeafFile.readAll(layout.leavesFile());
+        long leafCount = leaves.length / 32;
+        List<Path> segs = Segments.list(layout.journalDir());
+        long firstAvailable = segs.isEmpty() ? leafCount + 1 : Math.max(1, Segments.firstSeq(segs.get(0)));
+        BitSet seen = new BitSet();
+        long maxSeen = 0;
+        long verified = 0;
+        for (Path seg : segs) {
+            try (SegmentReader r = new SegmentReader(seg)) {
+                if (!r.headerPresent()) continue;
+                while (true) {
+                    Record rec = r.next();
+                    if (rec == null) {
+                        if (r.status() == SegmentReader.Status.END) {
+                            if (r.position() < r.channel().size()) {
+                                problems.add(new Problem(maxSeen + 1, "incomplete record at the end of " + seg.getFileName()
+                                        + " offset " + r.position()));
+                            }
+                            break;
+                        }
+                        int len = r.corruptLength();
+                        problems.add(new Problem(maxSeen + 1, "record altered: checksum mismatch in " + seg.getFileName()
+                                + " at offset " + r.position() + " (the record after seq " + maxSeen + ")"));
+                        if (len < 0) {
+                            problems.add(new Problem(maxSeen + 1, "rest of " + seg.getFileName() + " unreadable (frame length damaged)"));
+                            break;
+                        }
+                        r.position(r.position() + Segments.FRAME + len);
+                        continue;
+                    }
+                    if (rec.type() != Segments.FLOW) continue;
+                    byte[] p = rec.payload();
+                    long seq = FlowRecords.seq(p);
+                    if (seq < 1 || seq > Integer.MAX_VALUE) {
+                        problems.add(new Problem(maxSeen + 1, "record with impossible seq " + seq + " in " + seg.getFileName()));
+                        continue;
+                    }
+                    if (seen.get((int) seq)) {
+                        problems.add(new Problem(seq, "recorded twice (again in " + seg.getFileName() + " at offset " + rec.offset() + ")"));
+                        continue;
+                    }
+                    if (seq < maxSeen) problems.add(new Problem(seq, "out of order: appears after seq " + maxSeen));
+                    seen.set((int) seq);
+                    maxSeen = Math.max(maxSeen, seq);
+                    byte[] leaf = MerkleLog.leafHash(p, 0, p.length);
+                    if (seq > leafCount) {
+                        problems.add(new Problem(seq, "not in the Merkle leaf file (which ends at seq " + leafCount + ")"));
+                    } else if (!Arrays.equals(leaf, 0, 32, leaves, (int) (seq - 1) * 32, (int) seq * 32)) {
+                        problems.add(new Problem(seq, "record altered: its hash differs from the Merkle log"));
+                    }
+                    checkBodies(r, p, seq, problems);
+                    verified++;
+                    if (progress != null && verified % 10_000 == 0) progress.accept(verified);
+                }
+            }
+        }
+        long last = Math.max(maxSeen, leafCount);
+        for (long s = firstAvailable; s <= last; s++) {
+            if (!seen.get((int) s)) problems.add(new Problem(s, "missing from the journal"));
+        }
+        long expired = Math.max(0, Math.min(firstAvailable - 1, leafCount));
+
+        PublicKey key = trustedKey;
+        if (key == null && Files.exists(layout.publicKey())) key = StoreKey.loadPublic(layout.publicKey());
+        List<Checkpoint> cps = new ArrayList<>(readCheckpoints(layout.checkpointsFile(), problems));
+        if (extraCheckpoints != null) cps.addAll(extraCheckpoints);
+        cps.sort(Comparator.comparingLong(Checkpoint::size));
+        long checked = checkCheckpoints(cps, leaves, key, problems);
+        problems.sort(Comparator.comparingLong(Problem::seq));
+        return new Report(verified, expired, last, checked, problems);
+    }
+
+    private static void checkBodies(SegmentReader r, byte[] payload, long seq, List<Problem> problems) {
+        for (FlowRecords.Ref ref : FlowRecords.refs(payload)) {
+            String which = ref.slot() == FlowRecords.SLOT_REQUEST ? "request" : "response";
+            try {
+                Record blob = SegmentReader.readAt(r.channel(), ref.offset());
+                if (blob.type() != Segments.BLOB || !Arrays.equals(BlobCodec.key(blob.payload()), ref.key())) {
+                    problems.add(new Problem(seq, which + " body reference does not point at its body"));
+                    continue;
+                }
+                byte[] raw = BlobCodec.decode(blob.payload());
+                if (!Arrays.equals(Hashing.sha256(raw), ref.key())) {
+                    problems.add(new Problem(seq, which + " body altered: SHA-256 mismatch"));
+                }
+            } catch (IOException e) {
+                problems.add(new Problem(seq, which + " body altered or unreadable: " + e.getMessage()));
+            }
+        }
+    }
+
+    private static List<Checkpoint> readCheckpoints(Path file, List<Problem> problems) throws IOException {
+        List<Checkpoint> out = new ArrayList<>();
+        if (!Files.exists(file)) return out;
+        int n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            if (line.isBlank()) continue;
+            try {
+                out.add(Checkpoint.parse(line));
+            } catch (RuntimeException e) {
+                problems.add(new Problem(0, file.getFileName() + " line " + n + " is not a valid checkpoint: " + e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private static long checkCheckpoints(List<Checkpoint> cps, byte[] leaves, PublicKey key, List<Problem> problems) {
+        MerkleLog m = new MerkleLog();
+        long leafCount = leaves.length / 32;
+        long lastGood = 0;
+        long checked = 0;
+        for (Checkpoint cp : cps) {
+            checked++;
+            if (key == null || !cp.verify(key)) {
+                problems.add(new Problem(cp.size(), "checkpoint (size " + cp.size() + ", " + cp.time() + ") has a bad signature"));
+                continue;
+            }
+            if (cp.size() > leafCount) {
+                problems.add(new Problem(leafCount + 1, "checkpoint at size " + cp.size() + " covers seqs " + (leafCount + 1)
+                        + ".." + cp.size() + " that the Merkle leaf file no longer has (records removed)"));
+                continue;
+            }
+            while (m.size() < cp.size()) {
+                int i = (int) m.size();
+                m.append(Arrays.copyOfRange(leaves, i * 32, i * 32 + 32));
+            }
+            if (!Arrays.equals(m.root(), cp.root())) {
+                problems.add(new Problem(lastGood + 1, "checkpoint at size " + cp.size() + " does not match: a record between seq "
+                        + (lastGood + 1) + " and " + cp.size() + " was altered, removed or reordered"));
+            } else {
+                lastGood = cp.size();
+            }
+        }
+        return checked;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.traffic.store.index;
+
+import dev.traffic.store.StoreLayout;
+import dev.traffic.store.journal.FlowRecords;
+import dev.traffic.store.journal.JournalCursor;
+import dev.traffic.store.journal.Segments;
+import dev.traffic.store.model.Flow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single indexer thread: follows the journal (the same way {@code tail} does, never the
+ * proxy's event loops) and adds each flow to the Lucene index, committing at most once a second
+ * with the last indexed seq in the commit's user data, so readers in other processes see flows
+ * within about a second and know where the journal tail beyond the index begins. On start it
+ * catches up with whatever the journal holds past the last commit; a damaged index is deleted
+ * and rebuilt from the journal with a warning. Expired seqs (retention) are deleted. While following
+ * it uses at most about a quarter of a core (it pauses three times as long as it worked).
+ */
+public final class Indexer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+    public static final String LAST_SEQ = "lastSeq";
+    private static final long COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final StoreLayout layout;
+    private final int maxBodyBytes;
+    private final Directory dir;
+    private final IndexWriter writer;
+    private final JournalCursor cursor;
+    private final Thread thread;
+    private final Object monitor = new Object();
+    private volatile long durable;
+    private volatile long committed;
+    private long indexed;
+    private long deletedBelow;
+    private volatile boolean closed;
+    private volatile boolean commitSoon;
+
+    private Indexer(StoreLayout layout, int maxBodyBytes, boolean startThread) throws IOException {
+        this.layout = layout;
+        this.maxBodyBytes = maxBodyBytes;
+        Files.createDirectories(layout.indexDir());
+        this.dir = FSDirectory.open(layout.indexDir());
+        this.writer = openWriter(dir, layout.indexDir());
+        Map<String, String> data = writer.getLiveCommitData() == null ? Map.of() : toMap(writer.getLiveCommitData());
+        this.indexed = Long.parseLong(data.getOrDefault(LAST_SEQ, "0"));
+        this.committed = indexed;
+        this.cursor = new JournalCursor(layout.journalDir());
+        cursor.seekToSeq(indexed + 1);
+        if (startThread) {
+            thread = new Thread(this::loop, "traffic-store-indexer");
+            thread.setDaemon(true);
+            thread.setPriority(Thread.NORM_PRIORITY - 1);
+            thread.start();
+        } else {
+            thread = null;
+        }
+    }
+
+    /** Opens the index (rebuilding it when damaged) and starts the indexer thread. */
+    public static Indexer start(StoreLayout layout, int maxBodyBytes) throws IOException {
+        return new Indexer(layout, maxBodyBytes, true);
+    }
+
+    /**
+     * {@code traffic reindex}: deletes the index and rebuilds it from the journal on the calling
+     * thread; {@code progress} receives the seq reached. The caller holds the writer lock.
+     */
+    public static long rebuild(StoreLayout layout, int maxBodyBytes, LongConsumer progress) throws IOException {
+        deleteIndex(layout.indexDir());
+        try (Indexer ix = new Indexer(layout, maxBodyBytes, false)) {
+            while (ix.step(progress) > 0) { }
+            ix.commit();
+            return ix.indexed;
+        }
+    }
+
+    private static IndexWriter openWriter(Directory dir, Path path) throws IOException {
+        try {
+            if (DirectoryReader.indexExists(dir)) {
+                DirectoryReader.open(dir).close(); // opens every segment: finds deleted or damaged files
+            }
+            return new IndexWriter(dir, config());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("index at {} is damaged ({}); rebuilding it from the journal", path, e.toString());
+            deleteFiles(dir);
+            return new IndexWriter(dir, config().setOpenMode(IndexWriterConfig.OpenMode.CREATE));
+        }
+    }
+
+    /** Newest first: the index order and the order of search results (so sorted searches stop early). */
+    public static final Sort SORT = new Sort(new SortField(FlowFields.TIME, SortField.Type.LONG, true),
+            new SortField(FlowFields.SEQ, SortField.Type.LONG, true));
+
+    public static IndexWriterConfig config() {
+        IndexWriterConfig c = new IndexWriterConfig(new FieldAnalyzer());
+        c.setIndexSort(SORT);
+        c.setRAMBufferSizeMB(64);
+        c.setCommitOnClose(true);
+        return c;
+    }
+
+    private static void deleteFiles(Directory dir) throws IOException {
+        for (String f : dir.listAll()) {
+            if (!f.equals("write.lock")) dir.deleteFile(f);
+        }
+    }
+
+    private static void deleteIndex(Path indexDir) throws IOException {
+        if (!Files.isDirectory(indexDir)) return;
+        try (Stream<Path> s = Files.list(indexDir)) {
+            for (Path p : (Iterable<Path>) s::iterator) Files.deleteIfExists(p);
+        }
+    }
+
+    private static Map<String, String> toMap(Iterable<Map.Entry<String, String>> it) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : it) m.put(e.getKey(), e.getValue());
+        return m;
+    }
+
+    /** The writer thread says everything up to {@code seq} is durable. */
+    public void durable(long seq) {
+        durable = seq;
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    /** Waits until a commit covers {@code seq} (or the timeout passes). */
+    public void awaitIndexed(long seq, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        commitSoon = true;
+        synchronized (monitor) {
+            monitor.notifyAll();
+            while (committed < seq && System.nanoTime() < deadline) {
+                monitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+        }
+    }
+
+    public long committedSeq() {
+        return committed;
+    }
+
+    private void loop() {
+        long lastCommit = System.nanoTime();
+        while (!closed) {
+            try {
+                long s0 = System.nanoTime();
+                int n = step(null);
+                long now = System.nanoTime();
+                if (n > 0 && !closed && !commitSoon) {
+                    // at most ~25% of a core while recording: the proxy's event loops come first, the
+                    // index may lag in a burst (readers search the journal tail meanwhile) and catches up
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(3 * (now - s0), 2_000_000_000L));
+                }
+                if (indexed > committed && (now - lastCommit >= COMMIT_NANOS || commitSoon)) {
+                    commit();
+                    lastCommit = now;
+                    commitSoon = false;
+                }
+                if (n == 0) {
+                    synchronized (monitor) {
+                        if (!closed && durable <= indexed && !commitSoon) monitor.wait(indexed > committed ? 200 : 1000);
+                    }
+                    if (indexed > committed && System.nanoTime() - lastCommit >= COMMIT_NANOS / 2) {
+                        commit();
+                        lastCommit = System.nanoTime();
+                    }
+                    expire();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("indexer: {} (the journal is intact; `traffic reindex` rebuilds the index)", e.toString());
+                synchronized (monitor) {
+                    try {
+                        monitor.wait(5000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Indexes up to a batch of new journal records; returns how many flows it added. */
+    private int step(LongConsumer progress) throws IOException {
+        List<org.apache.lucene.document.Document> docs = new ArrayList<>();
+        long last = indexed;
+        for (int i = 0; i < 2000; i++) {
+            JournalCursor.Entry e = cursor.next();
+            if (e == null) break;
+            if (e.record().type() != Segments.FLOW) continue;
+            long seq = FlowRecords.seq(e.record().payload());
+            if (seq <= last) continue;
+            Flow f = FlowRecords.decode(e.record().payload(), e.channel());
+            docs.add(FlowDocument.of(f, Segments.firstSeq(e.segment()), e.record().offset(), maxBodyBytes));
+            last = seq;
+        }
+        if (!docs.isEmpty()) {
+            writer.addDocuments(docs);
+            indexed = last;
+            if (progress != null) progress.accept(last);
+        }
+        return docs.size();
+    }
+
+    private void commit() throws IOException {
+        writer.setLiveCommitData(Map.of(LAST_SEQ, Long.toString(indexed)).entrySet());
+        writer.commit();
+        committed = indexed;
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    /** Deletes index entries of flows whose segments retention removed. */
+    private void expire() throws IOException {
+        List<Path> segs = Segments.list(layout.journalDir());
+        if (segs.isEmpty()) return;
+        long oldest = Segments.firstSeq(segs.get(0));
+        if (oldest > deletedBelow + 1 && oldest > 1) {
+            writer.deleteDocuments(LongPoint.newRangeQuery(FlowFields.SEQ, 0, oldest - 1));
+            deletedBelow = oldest - 1;
+            commitSoon = true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+        if (thread != null) {
+            try {
+                thread.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // catch up with the last flows written before close
+            while (step(null) > 0) { }
+        }
+        commit();
+        writer.close();
+        cursor.close();
+        dir.close();
+    }
+}

@@ -1,0 +1,334 @@
+package dev.traffic.store.internal;
+
+import dev.traffic.store.Checkpoint;
+import dev.traffic.store.FlowJson;
+import dev.traffic.store.StoreLayout;
+import dev.traffic.store.StoreOptions;
+import dev.traffic.store.journal.FlowRecords;
+import dev.traffic.store.journal.JournalEvent;
+import dev.traffic.store.journal.JournalWriter;
+import dev.traffic.store.journal.Segments;
+import dev.traffic.store.model.Body;
+import dev.traffic.store.model.Flow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's single writer thread: drains the queue in batches, assigns dense seqs, appends
+ * START/BLOB/FLOW records, fsyncs journal then leaf hashes at most every fsync interval (or at
+ * once for {@code flush}), signs checkpoints, rolls segments and applies retention. On an I/O
+ * error it marks itself unhealthy, rolls back to the last durable state and retries every second
+ * with the same items, so nothing handed over is lost or duplicated.
+ */
+public final class StoreWriter implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+
+    /** Queue items: flow start, flow end, flush request, stop. */
+    public sealed interface Item permits Start, End, Flush, Stop {}
+    public record Start(Flow head) implements Item {}
+    public record End(Flow flow) implements Item {}
+    public record Flush(CompletableFuture<Void> done) implements Item {}
+    public record Stop() implements Item {}
+
+    private final StoreLayout layout;
+    private final StoreOptions options;
+    private final LinkedBlockingQueue<Item> queue;
+    private final JournalWriter journal;
+    private final LeafFile leaves;
+    private final PrivateKey key;
+    private final Retention retention;
+    private final Map<String, Flow> open = new LinkedHashMap<>();
+    private final List<Item> sinceSync = new ArrayList<>();
+    private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private final LongConsumer onDurable;
+    private final Runnable onDrained;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes;
+    private final HealthListener health;
+    private MerkleLog merkle;
+    private MerkleLog merkleAtSync;
+    private long nextSeq;
+    private volatile long durableSeq;
+    private volatile long writtenSeq;
+    private long durablePos;
+    private long lastSync = System.nanoTime();
+    private long lastCheckpoint = System.nanoTime();
+    private long checkpointedSize = -1;
+    private long lastRetention = System.nanoTime();
+    private volatile boolean healthy = true;
+    private volatile Throwable failure;
+
+    /** Told when the writer becomes unhealthy or healthy again. */
+    public interface HealthListener {
+        void changed(boolean healthy, Throwable cause);
+    }
+
+    public StoreWriter(StoreLayout layout, StoreOptions options, LinkedBlockingQueue<Item> queue, JournalWriter journal,
+            LeafFile leaves, MerkleLog merkle, PrivateKey key, long lastSeq, LongConsumer onDurable, Runnable onDrained,
+            HealthListener health, java.util.concurrent.atomic.AtomicLong queuedBytes) {
+        this.queuedBytes = queuedBytes;
+        this.layout = layout;
+        this.options = options;
+        this.queue = queue;
+        this.journal = journal;
+        this.leaves = leaves;
+        this.merkle = merkle;
+        this.merkleAtSync = copy(merkle);
+        this.key = key;
+        this.nextSeq = lastSeq + 1;
+        this.durableSeq = lastSeq;
+        this.writtenSeq = lastSeq;
+        this.durablePos = journal.position();
+        this.onDurable = onDurable;
+        this.onDrained = onDrained;
+        this.health = health;
+        this.retention = new Retention(layout, options);
+    }
+
+    public boolean healthy() {
+        return healthy;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public long durableSeq() {
+        return durableSeq;
+    }
+
+    /** Highest seq handed to the OS (survives a crash of this process, not yet of the machine). */
+    public long writtenSeq() {
+        return writtenSeq;
+    }
+
+    /** Appends the records that must precede any flow of this run (open event, unfinished flows). Before {@link #run}. */
+    public void begin(String session, List<Flow> unfinished) throws IOException {
+        journal.append(Segments.EVENT, JournalEvent.of("open", "session", session,
+                "pid", ProcessHandle.current().pid(), "nextSeq", nextSeq).encode());
+        for (Flow f : unfinished) {
+            Flow done = f.toBuilder().error(f.error() != null ? f.error()
+                    : "unfinished: the recorder stopped before this flow ended").build();
+            appendFlow(done);
+        }
+        sync();
+    }
+
+    @Override
+    public void run() {
+        List<Item> batch = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping || !batch.isEmpty()) {
+            try {
+                if (!healthy) {
+                    retry();
+                    continue;
+                }
+                Item first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 8192);
+                }
+                sinceSync.addAll(batch); // before processing: a failure mid-batch retries all of it
+                List<Item> todo = new ArrayList<>(batch);
+                batch.clear();
+                long bytes = 0;
+                for (Item it : todo) {
+                    if (it instanceof Stop) stopping = true;
+                    else process(it);
+                    bytes += bytes(it);
+                }
+                queuedBytes.addAndGet(-bytes);
+                if (journal.pending() > 0) journal.writeOut();
+                writtenSeq = nextSeq - 1;
+                onDrained.run();
+                long now = System.nanoTime();
+                boolean dirty = !sinceSync.isEmpty();
+                if ((dirty && now - lastSync >= options.fsyncInterval().toNanos()) || !waiters.isEmpty() || stopping) {
+                    sync();
+                }
+                maintain(now, stopping);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+    }
+
+    /** Body bytes an item holds while queued (what the queue's byte limit counts). */
+    public static long bytes(Item it) {
+        Flow f = it instanceof Start s ? s.head() : it instanceof End e ? e.flow() : null;
+        if (f == null) return 0;
+        long n = 512;
+        if (f.request() != null) n += f.request().body().recorded().length;
+        if (f.response() != null) n += f.response().body().recorded().length;
+        return n;
+    }
+
+    private long pollMillis() {
+        if (sinceSync.isEmpty()) return 200;
+        long due = lastSync + options.fsyncInterval().toNanos() - System.nanoTime();
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(due));
+    }
+
+    private void process(Item it) throws IOException {
+        if (it instanceof Start s) {
+            open.put(s.head().id(), s.head());
+            journal.append(Segments.START, FlowJson.toBytes(s.head()));
+        } else if (it instanceof End e) {
+            open.remove(e.flow().id());
+            appendFlow(e.flow());
+        } else if (it instanceof Flush f) {
+            waiters.add(f.done());
+        }
+    }
+
+    private void appendFlow(Flow flow) throws IOException {
+        Flow f = flow.withSeq(nextSeq);
+        FlowRecords.Ref[] refs = new FlowRecords.Ref[2];
+        if (f.request() != null) refs[0] = blob(FlowRecords.SLOT_REQUEST, f.request().body());
+        if (f.response() != null) refs[1] = blob(FlowRecords.SLOT_RESPONSE, f.response().body());
+        byte[] payload = FlowRecords.encode(f, refs);
+        journal.append(Segments.FLOW, payload);
+        byte[] leaf = MerkleLog.leafHash(payload, 0, payload.length);
+        merkle.append(leaf);
+        leaves.append(leaf);
+        nextSeq++;
+    }
+
+    private FlowRecords.Ref blob(int slot, Body body) {
+        byte[] raw = body.recorded();
+        if (raw.length == 0) return null;
+        return journal.body(slot, raw, Hashing.sha256(raw));
+    }
+
+    /** Told how long each fsync (journal + leaf hashes) took, in nanoseconds; for the proxy's metrics. */
+    private volatile java.util.function.LongConsumer fsyncListener = nanos -> {};
+
+    public void onFsync(java.util.function.LongConsumer listener) {
+        fsyncListener = listener;
+    }
+
+    /** Makes everything appended so far durable: journal first, then leaf hashes. */
+    private void sync() throws IOException {
+        if (journal.pending() > 0) journal.writeOut();
+        long fsyncStart = System.nanoTime();
+        journal.force();
+        leaves.force();
+        lastSync = System.nanoTime();
+        fsyncListener.accept(lastSync - fsyncStart);
+        durableSeq = nextSeq - 1;
+        writtenSeq = durableSeq;
+        durablePos = journal.position();
+        merkleAtSync = copy(merkle);
+        sinceSync.clear();
+        for (CompletableFuture<Void> w : waiters) w.complete(null);
+        waiters.clear();
+        onDurable.accept(durableSeq);
+    }
+
+    private void maintain(long now, boolean stopping) throws IOException {
+        if (!sinceSync.isEmpty()) return; // checkpoints and rolls only at a durable point
+        if (merkle.size() != checkpointedSize
+                && (stopping || now - lastCheckpoint >= options.checkpointInterval().toNanos())) {
+            checkpoint();
+            lastCheckpoint = now;
+        }
+        boolean rolled = false;
+        if (journal.full() && !stopping) {
+            journal.openSegment(nextSeq);
+            rolled = true;
+        }
+        if ((rolled || now - lastRetention >= TimeUnit.SECONDS.toNanos(10)) && !stopping) {
+            lastRetention = now;
+            JournalEvent ev = retention.apply(journal.segment());
+            if (ev != null) {
+                journal.append(Segments.EVENT, ev.encode());
+                sync();
+            }
+        }
+    }
+
+    private void checkpoint() throws IOException {
+        Checkpoint cp = Checkpoint.sign(merkle.size(), merkle.root(), Instant.now(), key);
+        Files.writeString(layout.checkpointsFile(), cp.line() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
+        checkpointedSize = merkle.size();
+        try {
+            options.checkpointListener().accept(cp);
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint listener failed: {}", e.toString());
+        }
+    }
+
+    /** Appends a clean-shutdown marker and a final checkpoint. Called on this thread's exit path. */
+    public void finish() throws IOException {
+        if (!healthy) return;
+        for (Flow f : new ArrayList<>(open.values())) {
+            appendFlow(f.toBuilder().error("unfinished: the store was closed before this flow ended").build());
+        }
+        open.clear();
+        journal.append(Segments.EVENT, JournalEvent.of("close", "lastSeq", nextSeq - 1).encode());
+        sync();
+        if (merkle.size() != checkpointedSize) checkpoint();
+    }
+
+    private void fail(Throwable e) {
+        failure = e;
+        if (healthy) {
+            healthy = false;
+            LOG.error("store cannot record: {} (retrying every second)", e.toString());
+            health.changed(false, e);
+        }
+    }
+
+    /** Rolls back to the last durable state and re-appends everything handed over since. */
+    private void retry() throws InterruptedException {
+        Item wake = queue.poll(1, TimeUnit.SECONDS); // back off; keep what arrived
+        if (wake != null) {
+            sinceSync.add(wake);
+            queuedBytes.addAndGet(-bytes(wake));
+        }
+        try {
+            journal.rollback(durablePos);
+            leaves.truncate(durableSeq);
+            merkle = copy(merkleAtSync);
+            nextSeq = durableSeq + 1;
+            List<Item> again = new ArrayList<>(sinceSync);
+            sinceSync.clear();
+            for (Item it : again) {
+                if (!(it instanceof Stop)) process(it);
+            }
+            sinceSync.addAll(again);
+            journal.writeOut();
+            sync();
+            healthy = true;
+            failure = null;
+            LOG.warn("store recording again");
+            health.changed(true, null);
+            if (again.stream().anyMatch(i -> i instanceof Stop)) queue.add(new Stop());
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private static MerkleLog copy(MerkleLog m) {
+        return m.copy();
+    }
+
+}

@@ -1,0 +1,129 @@
+package dev.traffic.store.journal;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads framed records from one segment file, sequentially from a position, through positional
+ * reads (so another process may be appending). {@link #next()} returns a record, or a status when
+ * none can be read: {@link Status#END} (nothing more yet: clean end or a frame still being
+ * written), {@link Status#CORRUPT} (a complete frame whose checksum fails). Not thread-safe.
+ */
+public final class SegmentReader implements Closeable {
+    public enum Status { OK, END, CORRUPT }
+
+    private final Path path;
+    private final FileChannel ch;
+    private final ByteBuffer frame = ByteBuffer.allocate(Segments.FRAME + 1);
+    private long pos;
+    private Status status = Status.OK;
+    private int corruptLength;
+
+    public SegmentReader(Path path) throws IOException {
+        this.path = path;
+        this.ch = FileChannel.open(path, StandardOpenOption.READ);
+        this.pos = Segments.HEADER;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public FileChannel channel() {
+        return ch;
+    }
+
+    public long position() {
+        return pos;
+    }
+
+    public void position(long p) {
+        pos = p;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Length field of the last corrupt frame (to skip it), valid when {@link #status()} is CORRUPT. */
+    public int corruptLength() {
+        return corruptLength;
+    }
+
+    public boolean headerPresent() throws IOException {
+        return Segments.checkHeader(path, ch);
+    }
+
+    /** The next record, or null with {@link #status()} saying why. Advances only past good records. */
+    public Record next() throws IOException {
+        long size = ch.size();
+        if (size - pos < Segments.FRAME + 1) {
+            status = Status.END;
+            return null;
+        }
+        frame.clear();
+        readFully(frame, pos);
+        frame.flip();
+        int len = frame.getInt();
+        int crc = frame.getInt();
+        byte type = frame.get();
+        if (len < 1 || len > Segments.MAX_RECORD) {
+            status = Status.CORRUPT;
+            corruptLength = -1;
+            return null;
+        }
+        if (pos + Segments.FRAME + len > size) {
+            status = Status.END; // still being written, or torn
+            return null;
+        }
+        byte[] payload = new byte[len - 1];
+        readFully(ByteBuffer.wrap(payload), pos + Segments.FRAME + 1);
+        if (Crc.of(type, payload, 0, payload.length) != crc) {
+            status = Status.CORRUPT;
+            corruptLength = len;
+            return null;
+        }
+        Record r = new Record(pos, type, payload);
+        pos += Segments.FRAME + len;
+        status = Status.OK;
+        return r;
+    }
+
+    /** Reads the record framed at {@code offset} (used to fetch a body blob). */
+    public static Record readAt(FileChannel ch, long offset) throws IOException {
+        ByteBuffer f = ByteBuffer.allocate(Segments.FRAME + 1);
+        readFully(ch, f, offset);
+        f.flip();
+        int len = f.getInt();
+        int crc = f.getInt();
+        byte type = f.get();
+        if (len < 1 || len > Segments.MAX_RECORD) throw new IOException("bad record length at offset " + offset);
+        byte[] payload = new byte[len - 1];
+        readFully(ch, ByteBuffer.wrap(payload), offset + Segments.FRAME + 1);
+        if (Crc.of(type, payload, 0, payload.length) != crc) throw new IOException("checksum mismatch at offset " + offset);
+        return new Record(offset, type, payload);
+    }
+
+    private void readFully(ByteBuffer b, long at) throws IOException {
+        readFully(ch, b, at);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        long p = at;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, p);
+            if (n < 0) throw new EOFException("unexpected end of segment at " + p);
+            p += n;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
+    }
+}
