@@ -3,7 +3,6 @@ package dev.traffic.proxy.internal;
 import dev.traffic.proxy.HostGlob;
 import dev.traffic.proxy.ProxyConfig;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -105,8 +104,9 @@ public final class TlsContexts {
     }
 
     private static SslContext serverContext(KeyManagerFactory kmf, SslProvider provider) throws SSLException {
-        // BoringSSL would otherwise re-encode the leaf key and chain on every handshake.
-        KeyManagerFactory keys = provider == SslProvider.OPENSSL && !Boolean.getBoolean("traffic.nokmcache") ? new OpenSslCachingX509KeyManagerFactory(kmf) : kmf;
+        // Not OpenSslCachingX509KeyManagerFactory: it caches key material per alias (host) forever,
+        // so a host would keep serving its first leaf after the minter re-mints it (expiry).
+        KeyManagerFactory keys = kmf;
         return SslContextBuilder.forServer(keys)
                 .sslProvider(provider)
                 .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.clientProtocols()))
