@@ -254,12 +254,12 @@ public final class Exchange implements UpstreamListener {
 
     private void beginConnect() {
         state = State.CONNECTING;
-        clientGate.pause(ReadGate.WAITING_UPSTREAM);
         InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
         if (target.address() != null || via != null) {
             acquire(true);
             return;
         }
+        clientGate.pause(ReadGate.WAITING_UPSTREAM);
         Channel ch = client;
         px.resolver().resolve(target.host()).whenComplete((a, e) -> ch.eventLoop().execute(() -> resolved(a, e)));
     }
@@ -283,7 +283,10 @@ public final class Exchange implements UpstreamListener {
         InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
         UpstreamKey key = new UpstreamKey(target.host(), target.address(), target.port(), target.tls(),
                 AlpnPolicy.upstreamKeyAlpn(target.tls(), webSocket), via);
-        px.pool(client.eventLoop()).acquire(key, pooledOk).addListener(this::connected);
+        Future<UpstreamConnection> f = px.pool(client.eventLoop()).acquire(key, pooledOk);
+        // A pooled connection completes at once: no need to stop reading (each toggle is a syscall).
+        if (!f.isDone()) clientGate.pause(ReadGate.WAITING_UPSTREAM);
+        f.addListener(this::connected);
     }
 
     private void connected(Future<? super UpstreamConnection> f) {
