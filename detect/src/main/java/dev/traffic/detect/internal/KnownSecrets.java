@@ -190,10 +190,16 @@ public final class KnownSecrets {
         scan(t, Texts.latin1(t), out);
     }
 
-    /** Per-thread scratch for {@link #scanFused}: the text's alphanumerics and their raw positions. */
+    /** Raw bytes per block: the compacted buffers stay small enough to live in L1/L2. */
+    private static final int BLOCK = 4096;
+
+    /**
+     * Per-thread scratch for {@link #scanFused}: one block's alphanumerics and their raw positions,
+     * after the last {@link #ANCHOR} of the previous block (the rolling window's tail).
+     */
     private static final class Scratch {
-        byte[] chars = new byte[0];
-        int[] pos = new int[0];
+        final byte[] chars = new byte[ANCHOR + BLOCK];
+        final int[] pos = new int[ANCHOR + BLOCK];
     }
 
     /** Hits found by one pass, each with the raw index that emitted it (for the position merge). */
@@ -233,8 +239,6 @@ public final class KnownSecrets {
         }
     }
 
-    /** Buffers above this many chars are not kept between scans (bounded per-thread memory). */
-    private static final int KEEP_SCRATCH = 1 << 20;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
@@ -251,66 +255,69 @@ public final class KnownSecrets {
         final boolean hashing = !anchors.isEmpty();
         if (hashing) shortOnes(t, out);
         final int n = b.length;
-        Scratch sc = n <= KEEP_SCRATCH ? SCRATCH.get() : new Scratch();
-        if (sc.chars.length < n) {
-            sc.chars = new byte[n];
-            sc.pos = new int[n];
-        }
+        Scratch sc = SCRATCH.get();
         final byte[] cm = sc.chars;
         final int[] pos = sc.pos;
+        java.util.Arrays.fill(cm, 0, ANCHOR, (byte) 0); // GEAR[0] == 0: an empty tail adds nothing to the hash
         Runs runs = new Runs();
-        // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction
         Emitted ac = null;
+        Emitted known = null;
         AhoCorasick automaton = rules.automaton();
         final int[] nx = automaton.flaggedTable();
         final int[][] outs = automaton.outputs();
         final int[] lens = automaton.lengths();
+        final long[] bl = bloom;
+        final long[] gear = GEAR;
         final int minRun = RequestScan.MIN_RUN;
-        int s = 0, j = 0, runStart = 0;
-        for (int i = 0; i < n; i++) {
-            int c = b[i];
-            // bytes >= 0x80 reset the automaton to the root
-            int v = c < 0 ? 0 : nx[s + (c & 0x7f)];
-            s = v & 0x7fffffff;
-            cm[j] = (byte) c;
-            pos[j] = i;
-            j += Chars.alnumBit(c);
-            // run tracking in arithmetic, not branches: C2 would branch on a 20/80 condition
-            int r = Chars.b64Bit(c);
-            int inRun = -r; // all ones inside a run
-            if ((((minRun - 1 - (i - runStart)) >>> 31) & (r ^ 1)) != 0) runs.add(runStart, i); // rare: a long run ends
-            runStart = (runStart & inRun) | ((i + 1) & ~inRun);
-            if (v < 0) {
-                if (ac == null) ac = new Emitted();
-                List<Hit> tmp = new ArrayList<>(2);
-                for (int id : outs[s >>> 7]) rules.keywordHit(t, id, i + 1 - lens[id], tmp);
-                for (Hit h : tmp) ac.add(h, i);
+        int s = 0, runStart = 0;
+        long h = 0;
+        long seen = 0; // alphanumerics hashed so far
+        for (int from = 0; from < n; from += BLOCK) {
+            final int to = Math.min(n, from + BLOCK);
+            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction
+            int j = ANCHOR;
+            for (int i = from; i < to; i++) {
+                int c = b[i];
+                // bytes >= 0x80 reset the automaton to the root
+                int v = c < 0 ? 0 : nx[s + (c & 0x7f)];
+                s = v & 0x7fffffff;
+                cm[j] = (byte) c;
+                pos[j] = i;
+                j += Chars.alnumBit(c);
+                // run tracking in arithmetic, not branches: C2 would branch on a 20/80 condition
+                int r = Chars.b64Bit(c);
+                int inRun = -r; // all ones inside a run
+                if ((((minRun - 1 - (i - runStart)) >>> 31) & (r ^ 1)) != 0) runs.add(runStart, i); // rare: a long run ends
+                runStart = (runStart & inRun) | ((i + 1) & ~inRun);
+                if (v < 0) {
+                    if (ac == null) ac = new Emitted();
+                    List<Hit> tmp = new ArrayList<>(2);
+                    for (int id : outs[s >>> 7]) rules.keywordHit(t, id, i + 1 - lens[id], tmp);
+                    for (Hit x : tmp) ac.add(x, i);
+                }
             }
+            if (!hashing) continue;
+            // pass 2: rolling hash over the block's alphanumerics; a window is checked once it holds ANCHOR real chars
+            int checkFrom = (int) Math.max(ANCHOR, ANCHOR + (ANCHOR - 1) - seen);
+            for (int q = ANCHOR; q < j; q++) {
+                h = Long.rotateLeft(h, 1) ^ Long.rotateLeft(gear[cm[q - ANCHOR]], ANCHOR) ^ gear[cm[q]];
+                long m = mix(h);
+                int b1 = (int) (m >>> 48);
+                int b2 = (int) (m >>> 32) & 0xffff;
+                if ((bl[b1 >>> 6] & (1L << b1)) != 0 && (bl[b2 >>> 6] & (1L << b2)) != 0 && q >= checkFrom) {
+                    known = verifyAt(t, h, pos[q - (ANCHOR - 1)], pos[q], known);
+                }
+            }
+            seen += j - ANCHOR;
+            // keep the window's tail for the next block
+            System.arraycopy(cm, j - ANCHOR, cm, 0, ANCHOR);
+            System.arraycopy(pos, j - ANCHOR, pos, 0, ANCHOR);
         }
         if (n - runStart >= minRun) runs.add(runStart, n);
         if (!hashing) {
             if (ac != null) out.addAll(ac.hits);
             if (!entries.isEmpty()) shortOnes(t, out);
             return runs;
-        }
-        // pass 2: rolling hash over the compacted alphanumerics, one window per char from the 12th
-        Emitted known = null;
-        if (j >= ANCHOR) {
-            final long[] bl = bloom;
-            final long[] gear = GEAR;
-            long h = 0;
-            for (int q = 0; q < ANCHOR; q++) h = Long.rotateLeft(h, 1) ^ gear[cm[q]];
-            int q = ANCHOR - 1;
-            while (true) {
-                long m = mix(h);
-                int b1 = (int) (m >>> 48);
-                int b2 = (int) (m >>> 32) & 0xffff;
-                if ((bl[b1 >>> 6] & (1L << b1)) != 0 && (bl[b2 >>> 6] & (1L << b2)) != 0) {
-                    known = verifyAt(t, h, pos[q - (ANCHOR - 1)], pos[q], known);
-                }
-                if (++q >= j) break;
-                h = Long.rotateLeft(h, 1) ^ Long.rotateLeft(gear[cm[q - ANCHOR]], ANCHOR) ^ gear[cm[q]];
-            }
         }
         merge(ac, known, out);
         return runs;
