@@ -107,6 +107,20 @@ class DetectorTest {
                 "{\"p\":\"" + dbPassword + "\"}").build()))).isEqualTo(Severity.MEDIUM);
     }
 
+    @Test
+    void knownSecretIsFoundAtEveryOffsetAcrossTheScannersBlockEdge() {
+        // the matcher works in 4096-byte blocks, carrying its rolling window over: a secret (plain
+        // or hex, split by separators or not) is found wherever it straddles a block edge
+        String hex = HexFormat.of().formatHex(dbPassword.getBytes(StandardCharsets.UTF_8));
+        for (String secret : List.of(dbPassword, hex, String.join(" ", hex.split("(?<=\\G.{8})")))) {
+            for (int pad = 4096 - secret.length() - 2; pad <= 4096 + 2; pad++) {
+                String text = "w ".repeat(pad / 2) + (pad % 2 == 1 ? "x" : "") + secret + " trailing prose";
+                List<Finding> fs = scan(Requests.post("https://telemetry.example.org/e").body("text/plain", text).build());
+                assertThat(fs).as("offset %d of %s", pad, secret).anyMatch(f -> f.detail().contains("DB_PASSWORD"));
+            }
+        }
+    }
+
     static byte[] gzip(String s) throws IOException {
         ByteArrayOutputStream bo = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bo)) {

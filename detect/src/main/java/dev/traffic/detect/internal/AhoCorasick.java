@@ -15,6 +15,7 @@ public final class AhoCorasick {
     private final int[] next;      // state * ALPHA + c -> state
     private final int[][] outputs; // state -> pattern ids ending here (incl. via suffix links)
     private final int[] lengths;   // pattern id -> length
+    private final int[] flagged;   // see flaggedTable()
 
     public AhoCorasick(List<String> patterns) {
         List<int[]> trie = new ArrayList<>();
@@ -68,12 +69,26 @@ public final class AhoCorasick {
         }
         outputs = new int[n][];
         for (int s = 0; s < n; s++) outputs[s] = out.get(s).stream().mapToInt(Integer::intValue).toArray();
+        if ((long) n * ALPHA > Integer.MAX_VALUE) throw new IllegalArgumentException("automaton too large");
+        flagged = new int[next.length];
+        for (int i = 0; i < next.length; i++) {
+            int t = next[i];
+            flagged[i] = (t * ALPHA) | (outputs[t].length != 0 ? Integer.MIN_VALUE : 0);
+        }
     }
 
     private static int[] newRow() {
         int[] r = new int[ALPHA];
         Arrays.fill(r, -1);
         return r;
+    }
+
+    /**
+     * The transition table with row offsets pre-multiplied ({@code state * 128}) and the sign bit
+     * set when the target state has outputs: one load and one mask per character.
+     */
+    int[] flaggedTable() {
+        return flagged;
     }
 
     int[] table() {

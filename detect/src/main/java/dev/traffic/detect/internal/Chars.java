@@ -38,6 +38,26 @@ final class Chars {
         return j;
     }
 
+    /** 1 for an ASCII letter or digit, else 0 (also for negative bytes): for branch-free counting. */
+    static int alnumBit(int c) {
+        return ALNUM_BIT[c & 0xff];
+    }
+
+    /** 1 for a base64-alphabet char (URL-safe or standard), else 0 (also for negative bytes). */
+    static int b64Bit(int c) {
+        return B64_BIT[c & 0xff];
+    }
+
+    private static final byte[] ALNUM_BIT = new byte[256];
+    private static final byte[] B64_BIT = new byte[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            ALNUM_BIT[c] = (byte) ((CLS[c] & ALNUM) != 0 ? 1 : 0);
+            B64_BIT[c] = (byte) ((CLS[c] & (URL_B64 | PLUS | SLASH)) != 0 ? 1 : 0);
+        }
+    }
+
     static boolean alnum(int c) {
         return c < 128 && (CLS[c] & ALNUM) != 0;
     }

@@ -190,58 +190,176 @@ public final class KnownSecrets {
         scan(t, Texts.latin1(t), out);
     }
 
+    /** Raw bytes per block: the compacted buffers stay small enough to live in L1/L2. */
+    private static final int BLOCK = 4096;
+
     /**
-     * The token-rule keyword automaton and the known-secret rolling hash in one pass: two
-     * independent dependency chains per byte, which the CPU overlaps. Same results as calling
-     * {@link TokenRules#scan(String, byte[], List)} then {@link #scan(String, byte[], List)}.
+     * Per-thread scratch for {@link #scanFused}: one block's alphanumerics and their raw positions,
+     * after the last {@link #ANCHOR} of the previous block (the rolling window's tail).
      */
-    public void scanFused(String t, byte[] b, TokenRules rules, List<Hit> out) {
-        if (anchors.isEmpty()) {
-            rules.scan(t, b, out);
-            scan(t, b, out);
-            return;
+    private static final class Scratch {
+        final byte[] chars = new byte[ANCHOR + BLOCK];
+        final int[] pos = new int[ANCHOR + BLOCK];
+    }
+
+    /** Hits found by one pass, each with the raw index that emitted it (for the position merge). */
+    private static final class Emitted {
+        final List<Hit> hits = new ArrayList<>();
+        int[] at = new int[8];
+
+        void add(Hit h, int i) {
+            if (hits.size() == at.length) at = java.util.Arrays.copyOf(at, at.length * 2);
+            at[hits.size()] = i;
+            hits.add(h);
         }
+    }
+
+    /** Runs of base64-alphabet bytes of at least {@link RequestScan#MIN_RUN}, as flat (start, end) pairs. */
+    public static final class Runs {
+        int[] se = new int[16];
+        int count;
+
+        void add(int start, int end) {
+            if (2 * count + 2 > se.length) se = java.util.Arrays.copyOf(se, se.length * 2);
+            se[2 * count] = start;
+            se[2 * count + 1] = end;
+            count++;
+        }
+
+        int count() {
+            return count;
+        }
+
+        int start(int k) {
+            return se[2 * k];
+        }
+
+        int end(int k) {
+            return se[2 * k + 1];
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * The token-rule keyword automaton, the known-secret rolling hash and the long base64-alphabet
+     * runs of {@code t} ({@code b}: its Latin-1 image). Same hits, in the same order, as calling
+     * {@link TokenRules#scan(String, byte[], List)} then {@link #scan(String, byte[], List)} and
+     * merging by position; returns the runs of at least {@link RequestScan#MIN_RUN} bytes. Two
+     * branch-light passes: the first runs the automaton, tracks run boundaries and compacts the
+     * alphanumerics (with their raw positions) into a per-thread buffer; the second rolls the hash
+     * over the compacted chars. Branching per character on the text would mispredict at every word
+     * boundary, which is what dominated the cost of the earlier single pass.
+     */
+    public Runs scanFused(String t, byte[] b, TokenRules rules, List<Hit> out) {
+        final boolean hashing = !anchors.isEmpty();
+        if (hashing) shortOnes(t, out);
+        final int n = b.length;
+        Scratch sc = SCRATCH.get();
+        final byte[] cm = sc.chars;
+        final int[] pos = sc.pos;
+        java.util.Arrays.fill(cm, 0, ANCHOR, (byte) 0); // GEAR[0] == 0: an empty tail adds nothing to the hash
+        Runs runs = new Runs();
+        Emitted ac = null;
+        Emitted known = null;
+        AhoCorasick automaton = rules.automaton();
+        final int[] nx = automaton.flaggedTable();
+        final int[][] outs = automaton.outputs();
+        final int[] lens = automaton.lengths();
+        final long[] bl = bloom;
+        final long[] gear = GEAR;
+        final int minRun = RequestScan.MIN_RUN;
+        int s = 0, runStart = 0;
+        long h = 0;
+        long seen = 0; // alphanumerics hashed so far
+        for (int from = 0; from < n; from += BLOCK) {
+            final int to = Math.min(n, from + BLOCK);
+            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction
+            int j = ANCHOR;
+            for (int i = from; i < to; i++) {
+                int c = b[i];
+                // bytes >= 0x80 reset the automaton to the root
+                int v = c < 0 ? 0 : nx[s + (c & 0x7f)];
+                s = v & 0x7fffffff;
+                cm[j] = (byte) c;
+                pos[j] = i;
+                j += Chars.alnumBit(c);
+                // run tracking in arithmetic, not branches: C2 would branch on a 20/80 condition
+                int r = Chars.b64Bit(c);
+                int inRun = -r; // all ones inside a run
+                if ((((minRun - 1 - (i - runStart)) >>> 31) & (r ^ 1)) != 0) runs.add(runStart, i); // rare: a long run ends
+                runStart = (runStart & inRun) | ((i + 1) & ~inRun);
+                if (v < 0) {
+                    if (ac == null) ac = new Emitted();
+                    List<Hit> tmp = new ArrayList<>(2);
+                    for (int id : outs[s >>> 7]) rules.keywordHit(t, id, i + 1 - lens[id], tmp);
+                    for (Hit x : tmp) ac.add(x, i);
+                }
+            }
+            if (!hashing) continue;
+            // pass 2: rolling hash over the block's alphanumerics; a window is checked once it holds ANCHOR real chars
+            int checkFrom = (int) Math.max(ANCHOR, ANCHOR + (ANCHOR - 1) - seen);
+            for (int q = ANCHOR; q < j; q++) {
+                h = Long.rotateLeft(h, 1) ^ Long.rotateLeft(gear[cm[q - ANCHOR]], ANCHOR) ^ gear[cm[q]];
+                long m = mix(h);
+                int b1 = (int) (m >>> 48);
+                int b2 = (int) (m >>> 32) & 0xffff;
+                if ((bl[b1 >>> 6] & (1L << b1)) != 0 && (bl[b2 >>> 6] & (1L << b2)) != 0 && q >= checkFrom) {
+                    known = verifyAt(t, h, pos[q - (ANCHOR - 1)], pos[q], known);
+                }
+            }
+            seen += j - ANCHOR;
+            // keep the window's tail for the next block
+            System.arraycopy(cm, j - ANCHOR, cm, 0, ANCHOR);
+            System.arraycopy(pos, j - ANCHOR, pos, 0, ANCHOR);
+        }
+        if (n - runStart >= minRun) runs.add(runStart, n);
+        if (!hashing) {
+            if (ac != null) out.addAll(ac.hits);
+            if (!entries.isEmpty()) shortOnes(t, out);
+            return runs;
+        }
+        merge(ac, known, out);
+        return runs;
+    }
+
+    private void shortOnes(String t, List<Hit> out) {
         for (Entry e : shortOnes) {
             int i = t.indexOf(e.secret().value());
             if (i >= 0) out.add(hit(e, i, i + e.secret().value().length(), "plain"));
         }
-        AhoCorasick ac = rules.automaton();
-        final int[] nx = ac.table();
-        final int[][] outs = ac.outputs();
-        final int[] lens = ac.lengths();
-        final int[] ring = new int[ANCHOR];
-        final byte[] chars = new byte[ANCHOR];
-        final long[] bl = bloom;
-        long h = 0;
-        int count = 0, slot = 0, s = 0;
-        final int n = b.length;
-        for (int i = 0; i < n; i++) {
-            int c = b[i];
-            if (c < 0) {
-                s = 0;
-                continue;
+    }
+
+    /** A Bloom-filter pass: the patterns with this anchor hash that really match at {@code start}. */
+    private Emitted verifyAt(String t, long h, int start, int emitAt, Emitted known) {
+        List<Pattern> ps = anchors.get(h);
+        if (ps == null) return known;
+        for (Pattern p : ps) {
+            int end = verify(t, start, p.norm());
+            if (end > 0) {
+                if (known == null) known = new Emitted();
+                known.add(hit(p.entry(), start, end, p.variant()), emitAt);
             }
-            s = nx[(s << 7) + c];
-            int[] o = outs[s];
-            if (o.length != 0) for (int id : o) rules.keywordHit(t, id, i + 1 - lens[id], out);
-            if ((Chars.cls(c) & Chars.ALNUM) == 0) continue;
-            h = Long.rotateLeft(h, 1) ^ Long.rotateLeft(GEAR[chars[slot]], ANCHOR) ^ GEAR[c];
-            chars[slot] = (byte) c;
-            ring[slot] = i;
-            if (++slot == ANCHOR) slot = 0;
-            if (++count < ANCHOR) continue;
-            long m = mix(h);
-            int b1 = (int) (m >>> 48);
-            if ((bl[b1 >>> 6] & (1L << b1)) == 0) continue;
-            int b2 = (int) (m >>> 32) & 0xffff;
-            if ((bl[b2 >>> 6] & (1L << b2)) == 0) continue;
-            List<Pattern> ps = anchors.get(h);
-            if (ps == null) continue;
-            int start = ring[slot];
-            for (Pattern p : ps) {
-                int end = verify(t, start, p.norm());
-                if (end > 0) out.add(hit(p.entry(), start, end, p.variant()));
-            }
+        }
+        return known;
+    }
+
+    /** Merges two position-ordered hit lists; at equal positions keyword hits come first. */
+    private static void merge(Emitted a, Emitted k, List<Hit> out) {
+        if (a == null && k == null) return;
+        if (k == null) {
+            out.addAll(a.hits);
+            return;
+        }
+        if (a == null) {
+            out.addAll(k.hits);
+            return;
+        }
+        int x = 0, y = 0;
+        int na = a.hits.size(), nk = k.hits.size();
+        while (x < na || y < nk) {
+            if (y >= nk || (x < na && a.at[x] <= k.at[y])) out.add(a.hits.get(x++));
+            else out.add(k.hits.get(y++));
         }
     }
 

@@ -96,8 +96,8 @@ public final class RequestScan {
         if (t.isEmpty()) return;
         byte[] b = Texts.latin1(t);
         List<Hit> hits = new ArrayList<>(4);
-        engine.known().scanFused(t, b, engine.rules(), hits);
-        List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH);
+        KnownSecrets.Runs longRuns = engine.known().scanFused(t, b, engine.rules(), hits);
+        List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH, longRuns);
         for (Hit h : hits) report(s, h);
         if (s.value()) {
             valueChecks(s, hits);
@@ -226,34 +226,22 @@ public final class RequestScan {
     }
 
     /**
-     * One pass over the runs of base64-alphabet chars: checks '.'-joined runs for Discord bot tokens
-     * (which have no keyword) and, when {@code collect}, returns the runs long enough to be an
-     * encoding as {start, end, allHex, allBase32}.
+     * Over the runs of base64-alphabet chars of at least {@link #MIN_RUN} (found by the fused scan;
+     * shorter runs can be neither a Discord bot token part nor an encoding worth peeling): checks
+     * '.'-terminated runs for Discord bot tokens (which have no keyword) and, when {@code collect},
+     * returns the runs worth decoding as {start, end, allHex, allBase32}.
      */
-    private static List<int[]> runs(String t, byte[] b, List<Hit> hits, boolean collect) {
+    private static List<int[]> runs(String t, byte[] b, List<Hit> hits, boolean collect, KnownSecrets.Runs longRuns) {
         List<int[]> out = List.of();
         final int n = b.length;
-        final int b64 = Chars.URL_B64 | Chars.PLUS | Chars.SLASH;
-        int i = 0;
-        while (i < n) {
-            int c = b[i];
-            if (c < 0 || (Chars.cls(c) & b64) == 0) {
-                i++;
-                continue;
-            }
-            int start = i;
+        for (int r = 0; r < longRuns.count(); r++) {
+            int start = longRuns.start(r);
+            int i = longRuns.end(r);
             int classes = 0;
-            while (i < n) {
-                c = b[i];
-                int k = c < 0 ? 0 : Chars.cls(c);
-                if ((k & b64) == 0) break;
-                classes |= k;
-                i++;
-            }
+            for (int j = start; j < i; j++) classes |= Chars.cls(b[j]); // all >= 0: run bytes are ASCII
             boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
             if (url && i < n && b[i] == '.') TokenRules.discord(t, start, i, hits);
-            if (!collect || i - start < MIN_RUN) continue;
-            // classify only the long runs (most runs are short words)
+            if (!collect) continue;
             boolean hex = true, b32u = true, b32l = true;
             for (int j = start; j < i; j++) {
                 int x = b[j];
