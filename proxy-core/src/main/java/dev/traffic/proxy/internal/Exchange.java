@@ -139,7 +139,8 @@ public final class Exchange implements UpstreamListener {
             return;
         }
         boolean last = c instanceof LastHttpContent;
-        if (state != State.DONE && state != State.REFUSED) rec.requestBody().add(c.content());
+        // also while REFUSED: after an early answer the rest is drained, and the flow records all the client sent
+        if (state != State.DONE) rec.requestBody().add(c.content());
         if (last) {
             requestComplete = true;
             rec.requestEnd(((LastHttpContent) c).trailingHeaders());
@@ -324,6 +325,10 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void writeUpstream(HttpContent c) {
+        if (up == null) { // cannot happen: the upstream is detached only when the state leaves FORWARDING
+            c.release();
+            return;
+        }
         if (c.content().isReadable()) bodySent = true;
         boolean last = c instanceof LastHttpContent;
         up.channel().write(c);
@@ -472,13 +477,14 @@ public final class Exchange implements UpstreamListener {
         if (state != State.FORWARDING) return;
         UpstreamConnection c = up;
         up = null;
-        clientGate.resume(ReadGate.PEER_UNWRITABLE);
+        // no gate is resumed before the state changes: a resume delivers buffered content at once
         if (!responseStarted && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
             // A pooled connection the server had already closed: try once on a fresh one.
             retried = true;
             state = State.CONNECTING;
             clientGate.pause(ReadGate.WAITING_UPSTREAM);
             if (requestComplete) held.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            clientGate.resume(ReadGate.PEER_UNWRITABLE);
             acquire(false);
             return;
         }
