@@ -205,7 +205,12 @@ public final class Exchange implements UpstreamListener {
     /** The client connection went away. */
     public void clientClosed() {
         if (state == State.DONE) return;
-        rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+        if (px.draining() && !responseComplete) {
+            // the grace period ran out and shutdown closed the connection (or the client left meanwhile)
+            rec.error("proxy shut down before the response completed");
+        } else {
+            rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+        }
         abort();
     }
 
