@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.traffic.proxy.testing.Await;
 import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
+import dev.traffic.proxy.testing.TestPki;
+import dev.traffic.proxy.testing.TestTrust;
 import dev.traffic.proxy.testing.TestUpstream;
 import dev.traffic.store.model.Flow;
 import java.io.IOException;
@@ -23,10 +25,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link ProxyServer#shutdown} with a response in flight (the upstream holds it until the test
- * releases it): the listener stops accepting at once, the in-flight flow finishes for the client
+ * releases it), over plain HTTP and an intercepted HTTPS tunnel: the listener stops accepting at once, the in-flight flow finishes for the client
  * and is recorded before the sink is flushed; when the grace period runs out first, the flow is
  * recorded with an error and shutdown still returns.
  */
@@ -43,16 +47,20 @@ class GracefulShutdownTest {
         }
     }
 
-    private static CompletableFuture<HttpResponse<String>> gatedRequest(ProxyFixture proxy, TestUpstream up, String id) {
+    private static CompletableFuture<HttpResponse<String>> gatedRequest(ProxyFixture proxy, TestUpstream up, String id) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TestTrust.trusting(proxy.pki.proxyCaPem()))
                 .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxy.port()))).build();
-        return client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + up.port() + "/gated/" + id)).build(),
+        String base = up.tls ? "https://localhost:" : "http://127.0.0.1:";
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(base + up.port() + "/gated/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    @Test
-    void inFlightResponseCompletesWithinGrace() throws Exception {
-        try (TestUpstream up = TestUpstream.plain(); ProxyFixture proxy = new ProxyFixture(dir, b -> {})) {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void inFlightResponseCompletesWithinGrace(boolean https) throws Exception {
+        try (ProxyFixture proxy = new ProxyFixture(dir, b -> {});
+                TestUpstream up = https ? TestUpstream.tls(TestPki.serverContext(proxy.pki.upstreamCa, "localhost")) : TestUpstream.plain()) {
             int port = proxy.port();
             var resp = gatedRequest(proxy, up, "ok");
             Await.until("the request reaches the upstream", Duration.ofSeconds(10), () -> up.gatedWaiting() == 1);

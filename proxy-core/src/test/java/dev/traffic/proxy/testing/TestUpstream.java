@@ -71,8 +71,12 @@ public final class TestUpstream implements AutoCloseable {
         }
     }
 
+    /** True when this upstream speaks TLS. */
+    public final boolean tls;
+
     private TestUpstream(SslContext tls, Path root) {
         this.root = root;
+        this.tls = tls != null;
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
