@@ -139,7 +139,8 @@ public final class Exchange implements UpstreamListener {
             return;
         }
         boolean last = c instanceof LastHttpContent;
-        if (state != State.DONE && state != State.REFUSED) rec.requestBody().add(c.content());
+        // also while REFUSED: after an early answer the rest is drained, and the flow records all the client sent
+        if (state != State.DONE) rec.requestBody().add(c.content());
         if (last) {
             requestComplete = true;
             rec.requestEnd(((LastHttpContent) c).trailingHeaders());
@@ -204,7 +205,12 @@ public final class Exchange implements UpstreamListener {
     /** The client connection went away. */
     public void clientClosed() {
         if (state == State.DONE) return;
-        rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+        if (px.draining() && !responseComplete) {
+            // the grace period ran out and shutdown closed the connection (or the client left meanwhile)
+            rec.error("proxy shut down before the response completed");
+        } else {
+            rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+        }
         abort();
     }
 
@@ -324,6 +330,10 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void writeUpstream(HttpContent c) {
+        if (up == null) { // cannot happen: the upstream is detached only when the state leaves FORWARDING
+            c.release();
+            return;
+        }
         if (c.content().isReadable()) bodySent = true;
         boolean last = c instanceof LastHttpContent;
         up.channel().write(c);
@@ -472,13 +482,14 @@ public final class Exchange implements UpstreamListener {
         if (state != State.FORWARDING) return;
         UpstreamConnection c = up;
         up = null;
-        clientGate.resume(ReadGate.PEER_UNWRITABLE);
+        // no gate is resumed before the state changes: a resume delivers buffered content at once
         if (!responseStarted && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
             // A pooled connection the server had already closed: try once on a fresh one.
             retried = true;
             state = State.CONNECTING;
             clientGate.pause(ReadGate.WAITING_UPSTREAM);
             if (requestComplete) held.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            clientGate.resume(ReadGate.PEER_UNWRITABLE);
             acquire(false);
             return;
         }

@@ -127,6 +127,9 @@ public final class UpstreamPool {
                 .channel(px.transport().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
                 .option(ChannelOption.TCP_NODELAY, true)
+                // a failed write (upstream answered early, then closed/reset) only shuts our output:
+                // the response already in the receive buffer must still be read and relayed
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

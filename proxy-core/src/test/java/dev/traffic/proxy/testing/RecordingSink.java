@@ -13,6 +13,13 @@ public final class RecordingSink implements FlowSink {
     public final ConcurrentLinkedQueue<Flow> started = new ConcurrentLinkedQueue<>();
     public final ConcurrentLinkedQueue<Flow> ended = new ConcurrentLinkedQueue<>();
     public volatile boolean healthy = true;
+    /** How many flows had ended when {@link #flush} was last called (-1: never flushed). */
+    public volatile int endedAtFlush = -1;
+
+    @Override
+    public void flush() {
+        endedAtFlush = ended.size();
+    }
 
     @Override
     public void started(Flow head) {

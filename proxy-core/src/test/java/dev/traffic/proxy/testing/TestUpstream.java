@@ -51,9 +51,32 @@ public final class TestUpstream implements AutoCloseable {
     private final Path root;
     public final List<HttpRequest> requests = new CopyOnWriteArrayList<>();
     public final AtomicInteger connections = new AtomicInteger();
+    private final List<ChannelHandlerContext> gated = new CopyOnWriteArrayList<>();
+
+    /** How many {@code /gated} requests are waiting for {@link #releaseGated}. */
+    public int gatedWaiting() {
+        return gated.size();
+    }
+
+    /** Answers every waiting {@code /gated} request with 200 "released" (on its event loop). */
+    public void releaseGated() {
+        for (ChannelHandlerContext ctx : gated) {
+            gated.remove(ctx);
+            ctx.executor().execute(() -> {
+                byte[] b = "released".getBytes(StandardCharsets.UTF_8);
+                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(b));
+                r.headers().set(HttpHeaderNames.CONTENT_LENGTH, b.length);
+                ctx.writeAndFlush(r);
+            });
+        }
+    }
+
+    /** True when this upstream speaks TLS. */
+    public final boolean tls;
 
     private TestUpstream(SslContext tls, Path root) {
         this.root = root;
+        this.tls = tls != null;
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -116,6 +139,7 @@ public final class TestUpstream implements AutoCloseable {
         private int served; // requests answered on this connection
         private MessageDigest sink;
         private long sinkSize;
+        private boolean answeredEarly; // the rest of this request's body is discarded
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) throws Exception {
@@ -126,6 +150,19 @@ public final class TestUpstream implements AutoCloseable {
                     sink = MessageDigest.getInstance("SHA-256");
                     sinkSize = 0;
                 }
+                if (r.uri().startsWith("/early/")) {
+                    answeredEarly = true;
+                    if (r.uri().startsWith("/early/413")) {
+                        full(ctx, 413, "too large", false);
+                    } else {
+                        full(ctx, 200, "early", true);
+                    }
+                    return;
+                }
+            }
+            if (answeredEarly) {
+                if (msg instanceof LastHttpContent) answeredEarly = false;
+                return;
             }
             if (msg instanceof HttpContent c) {
                 if (sink != null) {
@@ -147,6 +184,10 @@ public final class TestUpstream implements AutoCloseable {
                 return;
             }
             if (uri.startsWith("/hang")) return; // never answers
+            if (uri.startsWith("/gated")) {
+                gated.add(ctx);
+                return;
+            }
             if (uri.startsWith("/drop-second")) {
                 full(ctx, 200, "first", true);
             } else if (uri.startsWith("/sink")) {
