@@ -1,6 +1,8 @@
 package dev.traffic.cli;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a graceful stop on SIGTERM/SIGINT so the process can exit 0 after flushing (a plain
@@ -8,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (exit 1). Falls back to a shutdown hook where signals cannot be handled.
  */
 final class ShutdownSignals {
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
+
     private ShutdownSignals() {}
 
     @SuppressWarnings("restriction")
@@ -21,7 +25,7 @@ final class ShutdownSignals {
             try {
                 stop.run();
             } catch (Throwable t) { // never leave the process running after a failed stop
-                t.printStackTrace();
+                LOG.error("graceful stop failed; exiting 1", t);
                 Runtime.getRuntime().halt(1);
             }
         };
