@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replaces secret bytes in a request's headers, path, query and recorded body with
+ * Replaces secret bytes in a request's headers, userinfo, path, query and recorded body with
  * {@code [REDACTED:<rule>:<fingerprint>]} before the flow reaches the store. The body's size and
  * SHA-256 stay those of the original bytes (the record proves what was sent without keeping it);
  * where a secret sat inside an encoded or compressed layer, the whole encoded literal is replaced.
@@ -40,7 +40,8 @@ public final class Redactor {
             if (!out.equals(text)) body = new Body(b.size(), b.sha256(), out.getBytes(StandardCharsets.ISO_8859_1), b.truncated());
         }
         return new FlowRequest(req.method(), req.scheme(), req.host(), req.port(), apply(req.path(), order),
-                apply(req.query(), order), req.httpVersion(), headers, body, req.trailers(), req.end());
+                apply(req.query(), order), req.httpVersion(), headers, body, req.trailers(), req.end(),
+                apply(req.userinfo(), order));
     }
 
     static String apply(String s, List<Map.Entry<String, String>> order) {
