@@ -94,7 +94,7 @@ public final class Exchange implements UpstreamListener {
         this.clientKeepAlive = HttpUtil.isKeepAlive(req);
         this.recordedHead = new FlowRequest(req.method().name(), target.scheme(), target.host(), target.port(),
                 line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
-                null, null, null);
+                null, null, null, line.userinfo());
         if (session.clientTls() != null) rec.tls(session.clientTls());
         rec.start(recordedHead);
 

@@ -141,7 +141,7 @@ public final class FlowRecorder {
                 body = new Body(body.size(), body.sha256(), redacted.body().recorded(), body.truncated());
             }
             flow.request(new FlowRequest(r.method(), r.scheme(), r.host(), r.port(), r.path(), r.query(),
-                    r.httpVersion(), r.headers(), body, requestTrailers, requestEnd));
+                    r.httpVersion(), r.headers(), body, requestTrailers, requestEnd, r.userinfo()));
         }
         if (responseHeaders != null) {
             flow.response(new FlowResponse(status, reason, responseVersion, responseHeaders, responseBody.finish(),
