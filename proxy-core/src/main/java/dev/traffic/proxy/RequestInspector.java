@@ -1,6 +1,7 @@
 package dev.traffic.proxy;
 
 import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.WsMessage;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,8 +14,35 @@ import java.util.concurrent.CompletionStage;
  * bytes of the request body ({@code body().recorded()}); {@code body().truncated()} is true when the
  * body went on beyond the window (the rest is forwarded unscanned and the flow is marked so).
  * Implementations may block (they run on the proxy's inspection executor) but should be fast.
+ *
+ * <p>The proxy calls the three-argument {@link #inspect(FlowRequest, String, String)}, which names
+ * the recording session and the flow (for alerts an operator can follow with {@code traffic show});
+ * its default delegates to the one-argument form, so a lambda still works.
+ *
+ * <p>WebSocket: when {@link #inspectsMessages()} is true, each client-to-server data message of an
+ * upgraded flow is held (up to the scan window) until {@link #inspectMessage} has looked at it.
  */
 @FunctionalInterface
 public interface RequestInspector {
     CompletionStage<Inspection> inspect(FlowRequest request);
+
+    /** {@link #inspect(FlowRequest)} knowing the recording session and the flow id. */
+    default CompletionStage<Inspection> inspect(FlowRequest request, String session, String flowId) {
+        return inspect(request);
+    }
+
+    /** Whether {@link #inspectMessage} is implemented; when false, WebSocket messages are relayed unheld. */
+    default boolean inspectsMessages() {
+        return false;
+    }
+
+    /**
+     * A complete client-to-server WebSocket message (payload unmasked, the first scan-window bytes;
+     * {@code truncated} when it was longer) of the flow whose upgrade request was {@code head}.
+     * Called on the event loop for small messages and on the inspection executor for large ones, so
+     * it must not block on I/O. Blocking closes the WebSocket with 1008 and drops the message.
+     */
+    default MessageInspection inspectMessage(FlowRequest head, WsMessage message, String session, String flowId) {
+        return MessageInspection.CLEAN;
+    }
 }

@@ -229,7 +229,9 @@ public final class Exchange implements UpstreamListener {
         boolean truncated = bodyGoesOn || heldBytes > window;
         FlowRequest fr = recordedHead.withBody(new Body(heldBytes, null, bytes, truncated));
         Channel ch = client;
-        CompletableFuture.supplyAsync(() -> px.config().inspector().inspect(fr), px.inspectionExecutor())
+        String session = px.config().session();
+        String flowId = rec.id();
+        CompletableFuture.supplyAsync(() -> px.config().inspector().inspect(fr, session, flowId), px.inspectionExecutor())
                 .thenCompose(s -> s)
                 .whenComplete((r, e) -> ch.eventLoop().execute(() -> inspected(r, e, truncated)));
     }

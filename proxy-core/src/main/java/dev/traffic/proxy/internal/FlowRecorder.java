@@ -75,6 +75,11 @@ public final class FlowRecorder {
         }
     }
 
+    /** The request head as recorded at start (the WebSocket upgrade request of a WebSocket flow). */
+    public FlowRequest request() {
+        return request;
+    }
+
     public boolean startedRecording() {
         return started;
     }
