@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts the {@link Detector} to the proxy's {@link RequestInspector} seam: runs on the proxy's
- * inspection executor (never the event loop), returns findings, whether to block, and the redacted
+ * Adapts the {@link Detector} to the proxy's {@link RequestInspector} seam: runs on the event loop (small
+ * requests) or the inspection executor, never blocks; returns findings, whether to block, and the redacted
  * request to record. Findings at or above {@code threshold} alert (queued, non-blocking) and, in
  * block mode, block. A detector failure never fails the request: it is recorded as a low finding.
  */
