@@ -21,13 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts the {@link Detector} to the proxy's {@link RequestInspector} seam: runs on the proxy's
- * inspection executor (never the event loop) for requests, and for client-to-server WebSocket
- * messages (small ones on the event loop); returns findings, whether to block, and the redacted
- * request or message to record. Findings at or above {@code threshold} alert (queued, non-blocking,
- * naming the flow id) and, in block mode, block. Split-secret tracking and alert de-duplication key
- * on the recording session the proxy names (one proxy process records one store session). A
- * detector failure never fails the request: it is recorded as a low finding.
+ * Adapts the {@link Detector} to the proxy's {@link RequestInspector} seam: runs on the event loop
+ * (small requests and WebSocket messages) or the proxy's inspection executor, never blocks; returns
+ * findings, whether to block, and the redacted request or message to record. Findings at or above
+ * {@code threshold} alert (queued, non-blocking, naming the flow id) and, in block mode, block.
+ * Split-secret tracking and alert de-duplication key on the recording session the proxy names (one
+ * proxy process records one store session). A detector failure never fails the request: it is
+ * recorded as a low finding.
  */
 final class DetectInspector implements RequestInspector {
     private static final Logger LOG = LoggerFactory.getLogger(DetectInspector.class);

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Last handler of a client HTTP/1.1 connection (plain proxy port, or the inside of an intercepted
  * CONNECT tunnel). Validates each request head, hands CONNECT to {@link ConnectTunnelHandler},
  * and runs one {@link Exchange} at a time: after a request is read completely, further reads wait
- * (a {@code FlowControlHandler} in front holds pipelined requests) until the response is done.
+ * ({@link HeldReads} in front holds pipelined requests) until the response is done.
  *
  * <p>Buffers: request contents arriving here are passed to the current exchange, which owns them;
  * anything else is released here.
