@@ -17,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Holds the client-to-server bytes of each WebSocket data message until the inspector has seen the
  * whole message, then forwards them unchanged or, when the inspection blocks, drops them and closes
- * both sides with 1008 (policy violation) naming the rule. Messages up to {@link #INLINE_MAX} bytes
- * are inspected right here on the event loop (a scan of a few KB costs well under a millisecond);
- * larger ones on the proxy's inspection executor, with the client's reads paused meanwhile. A
+ * both sides with 1008 (policy violation) naming the rule. Messages up to
+ * {@code ProxyConfig.inlineInspectionLimit} bytes (16 KiB by default, as for requests) are inspected
+ * right here on the event loop (a scan of a few KB costs well under a millisecond); larger ones on
+ * the proxy's inspection executor, with the client's reads paused meanwhile. A
  * message longer than the scan window is not held past it: it streams on and is inspected when it
  * completes (its findings are recorded, and blocking then closes the socket after it went out).
  *
@@ -27,8 +28,6 @@ import java.util.concurrent.CompletableFuture;
  * upstream (which releases them) or released here. Event-loop confined, except the inspector call.
  */
 final class WsMessageGate {
-    static final int INLINE_MAX = 16 * 1024;
-
     private final ProxyContext px;
     private final WsRelay.Session session;
     private final RequestInspector inspector;
@@ -36,6 +35,7 @@ final class WsMessageGate {
     private final WsFrameTap tap;
     private final int recordCap;
     private final int window;
+    private final int inlineLimit;
     private final WsFrameTap toClientTap;
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
@@ -51,6 +51,7 @@ final class WsMessageGate {
         this.budget = budget;
         this.recordCap = px.config().maxBodyRecord();
         this.window = px.config().scanWindow();
+        this.inlineLimit = px.config().inlineInspectionLimit();
         this.toClientTap = toClientTap;
         this.tap = new WsFrameTap(WsMessage.Direction.CLIENT_TO_SERVER, Math.max(recordCap, window), m -> completed = m);
     }
@@ -111,7 +112,7 @@ final class WsMessageGate {
         String session = px.config().session();
         String flowId = this.session.rec.id();
         var head = this.session.rec.request();
-        if (m.payload().length <= INLINE_MAX && !wasStreaming) {
+        if (m.payload().length <= inlineLimit && !wasStreaming) {
             MessageInspection r;
             try {
                 r = inspector.inspectMessage(head, m, session, flowId);
