@@ -47,6 +47,7 @@ class InlineDetectionTest {
     private HttpServer webhook;
     private final BlockingQueue<String> upstreamBodies = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> upstreamAuth = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> startedJson = new LinkedBlockingQueue<>(); // write-ahead records
     private final BlockingQueue<String[]> alerts = new LinkedBlockingQueue<>();
     private final BlockingQueue<Flow> flows = new LinkedBlockingQueue<>();
     private final String secret = githubToken(new Random(5));
@@ -120,7 +121,7 @@ class InlineDetectionTest {
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory())
                 .sink(new FlowSink() {
-                    @Override public void started(Flow head) {}
+                    @Override public void started(Flow head) { startedJson.add(dev.traffic.store.FlowJson.toJson(head)); }
                     @Override public void ended(Flow flow) { flows.add(flow); }
                 });
         Alerter alerter = o.apply(b);
@@ -213,6 +214,7 @@ class InlineDetectionTest {
                 assertThat(x.severity()).isEqualTo(Severity.CRITICAL);
             });
             assertThat(f.request().header("Authorization")).doesNotContain(auth.substring(6));
+            assertThat(startedJson).isNotEmpty().allSatisfy(j -> assertThat(j).doesNotContain(auth.substring(6)));
         }
     }
 
@@ -240,6 +242,9 @@ class InlineDetectionTest {
             assertThat(f.request().userinfo()).startsWith("x-access-token:[REDACTED:github-app-token:").doesNotContain(secret);
             String[] alert = alerts.poll(20, TimeUnit.SECONDS);
             assertThat(alert[1]).contains("url-userinfo").contains(f.id()).doesNotContain(secret.substring(4, 34));
+            // the write-ahead record the store gets before the flow ends is redacted too
+            assertThat(startedJson).anySatisfy(j -> assertThat(j).contains(f.id()).contains("[REDACTED:github-app-token:"));
+            assertThat(startedJson).allSatisfy(j -> assertThat(j).doesNotContain(secret));
         }
     }
 

@@ -96,7 +96,8 @@ public final class Exchange implements UpstreamListener {
                 line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
                 null, null, null, line.userinfo());
         if (session.clientTls() != null) rec.tls(session.clientTls());
-        rec.start(recordedHead);
+        if (px.config().inspector() != null) rec.startHeld(recordedHead); // write-ahead once redacted
+        else rec.start(recordedHead);
 
         if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
             refuse(503, "recording unavailable", null);
@@ -288,6 +289,7 @@ public final class Exchange implements UpstreamListener {
         if (truncated) rec.scanWindowExceeded(px.config().scanWindow());
         rec.findings(r.findings());
         if (r.redacted() != null) rec.redactedRequest(r.redacted());
+        rec.announce(r.redacted() != null ? r.redacted().withBody(null) : recordedHead);
         if (r.block()) {
             String rule = r.rule() == null ? "inspection" : r.rule();
             refuse(403, "blocked by policy rule " + rule + " (flow " + rec.id() + ")",
