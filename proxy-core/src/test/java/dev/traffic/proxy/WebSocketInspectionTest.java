@@ -64,6 +64,7 @@ class WebSocketInspectionTest {
             seen.add(Thread.currentThread().getName() + "|" + m.payload().length + "|" + m.truncated() + "|" + session
                     + "|" + flowId + "|" + head.path());
             String text = new String(m.payload(), StandardCharsets.ISO_8859_1);
+            if (text.contains("BOOM")) throw new IllegalStateException("inspector broke");
             if (text.contains("SECRET")) {
                 return new MessageInspection(List.of(finding("fake-secret")), true, "fake-secret", null);
             }
@@ -186,5 +187,16 @@ class WebSocketInspectionTest {
         assertThat(f.messages()).noneMatch(m -> m.direction() == WsMessage.Direction.SERVER_TO_CLIENT
                 && new String(m.payload(), StandardCharsets.UTF_8).contains("SECRET"));
         assertThat(c.received().poll(1, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void aFailingInspectorClosesTheSocketWith1011AndForwardsNothing() throws Exception {
+        Client c = connect();
+        c.ws().sendText("BOOM", true).get(10, TimeUnit.SECONDS);
+        String next = c.received().poll(10, TimeUnit.SECONDS);
+        assertThat(next).isEqualTo("close:1011:message inspection failed");
+        Flow f = proxy.sink.await(fl -> fl.kind() == FlowKind.WEBSOCKET && "message inspection failed".equals(fl.error()));
+        assertThat(f.messages()).noneMatch(m -> m.direction() == WsMessage.Direction.SERVER_TO_CLIENT);
+        assertThat(f.messages()).anyMatch(m -> m.direction() == WsMessage.Direction.CLIENT_TO_SERVER);
     }
 }

@@ -145,8 +145,8 @@ final class WsMessageGate {
 
     private void apply(WsMessage m, MessageInspection r, boolean wasStreaming) {
         if (r == null) { // the inspector failed: fail closed, like a request whose inspection failed
+            record(m, null); // before close(): ending the session finishes the flow
             close(1011, "message inspection failed", null, wasStreaming);
-            record(m, null);
             return;
         }
         session.rec.findings(r.findings());
