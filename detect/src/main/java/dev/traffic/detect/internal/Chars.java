@@ -48,6 +48,12 @@ final class Chars {
         return B64_BIT[c & 0xff];
     }
 
+    /** Bit 0: alphanumeric; bit 1: base64 alphabet (either kind); 0 for bytes >= 0x80: one load per byte. */
+    static int scanBits(int c) {
+        return SCAN_BITS[c & 0xff];
+    }
+
+    private static final byte[] SCAN_BITS = new byte[256];
     private static final byte[] ALNUM_BIT = new byte[256];
     private static final byte[] B64_BIT = new byte[256];
 
@@ -55,6 +61,7 @@ final class Chars {
         for (int c = 0; c < 128; c++) {
             ALNUM_BIT[c] = (byte) ((CLS[c] & ALNUM) != 0 ? 1 : 0);
             B64_BIT[c] = (byte) ((CLS[c] & (URL_B64 | PLUS | SLASH)) != 0 ? 1 : 0);
+            SCAN_BITS[c] = (byte) (ALNUM_BIT[c] | (B64_BIT[c] << 1));
         }
     }
 
