@@ -53,6 +53,14 @@ final class Chars {
         return SCAN_BITS[c & 0xff];
     }
 
+    static final int ALL_HEX = 1 << 8, ALL_B32U = 1 << 9, ALL_B32L = 1 << 10;
+
+    /** The class bits of {@link #cls} plus {@link #ALL_HEX}, {@link #ALL_B32U}, {@link #ALL_B32L} membership. */
+    static int runBits(int c) {
+        return RUN_BITS[c & 0xff];
+    }
+
+    private static final int[] RUN_BITS = new int[256];
     private static final byte[] SCAN_BITS = new byte[256];
     private static final byte[] ALNUM_BIT = new byte[256];
     private static final byte[] B64_BIT = new byte[256];
@@ -62,6 +70,8 @@ final class Chars {
             ALNUM_BIT[c] = (byte) ((CLS[c] & ALNUM) != 0 ? 1 : 0);
             B64_BIT[c] = (byte) ((CLS[c] & (URL_B64 | PLUS | SLASH)) != 0 ? 1 : 0);
             SCAN_BITS[c] = (byte) (ALNUM_BIT[c] | (B64_BIT[c] << 1));
+            boolean d27 = c >= '2' && c <= '7';
+            RUN_BITS[c] = CLS[c] | (hex(c) ? ALL_HEX : 0) | (upper(c) || d27 ? ALL_B32U : 0) | (lower(c) || d27 ? ALL_B32L : 0);
         }
     }
 
