@@ -229,27 +229,25 @@ public final class KnownSecrets {
         final GramIndex idx = index;
         final int stride = idx.stride();
         final int minRun = RequestScan.MIN_RUN;
-        int s = 0, runStart = 0;
+        int s = 0, runLen = 0; // runLen: base64-alphabet bytes just before i
         long seen = 0; // alphanumerics compacted before this block
         long next = 0; // the next sampled gram, as a global alphanumeric index
         for (int from = 0; from < n; from += BLOCK) {
             final int to = Math.min(n, from + BLOCK);
-            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction
+            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction;
+            // one table load classifies the byte, no branch but the rare ones
             int j = TAIL;
             for (int i = from; i < to; i++) {
                 int c = b[i];
-                // bytes >= 0x80 reset the automaton to the root
-                int v = c < 0 ? 0 : nx[s + (c & 0x7f)];
+                int k = Chars.scanCode(c);
+                int v = nx[s + (k & 0x7f)]; // column 0 (bytes >= 0x80) leads to the root from every state
                 s = v & 0x7fffffff;
-                int cl = Chars.scanBits(c);
                 cm[j] = (byte) c;
                 pos[j] = i;
-                j += cl & 1;
-                // run tracking in arithmetic, not branches: C2 would branch on a 20/80 condition
-                int r = cl >>> 1;
-                int inRun = -r; // all ones inside a run
-                if ((((minRun - 1 - (i - runStart)) >>> 31) & (r ^ 1)) != 0) runs.add(runStart, i); // rare: a long run ends
-                runStart = (runStart & inRun) | ((i + 1) & ~inRun);
+                j += (k >>> 7) & 1;
+                int r = k >>> 8;
+                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs.add(i - runLen, i); // rare: a long run ends here
+                runLen = (runLen + 1) & -r;
                 if (v < 0) ac = keywords(t, rules, outs[s >>> 7], lens, i, ac);
             }
             if (!hashing) continue;
@@ -266,7 +264,7 @@ public final class KnownSecrets {
             System.arraycopy(cm, j - TAIL, cm, 0, TAIL);
             System.arraycopy(pos, j - TAIL, pos, 0, TAIL);
         }
-        if (n - runStart >= minRun) runs.add(runStart, n);
+        if (runLen >= minRun) runs.add(n - runLen, n);
         if (!hashing) {
             if (ac != null) out.addAll(ac.hits);
             if (!entries.isEmpty()) shortOnes(t, out);
