@@ -24,11 +24,18 @@ public final class Fingerprint {
         return sb.toString();
     }
 
-    static String sha256(String s) {
+    /** One digest per thread: looking the provider up on every call costs more than hashing a token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    static String sha256(String s) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -29,7 +29,8 @@ public final class AhoCorasick {
             int s = 0;
             for (int i = 0; i < p.length(); i++) {
                 int c = p.charAt(i);
-                if (c >= ALPHA) throw new IllegalArgumentException("non-ASCII keyword");
+                // NUL is excluded so that column 0 leads to the root from every state (scanners map bytes >= 0x80 there)
+                if (c >= ALPHA || c == 0) throw new IllegalArgumentException("keyword must be ASCII without NUL");
                 if (trie.get(s)[c] < 0) {
                     trie.get(s)[c] = trie.size();
                     trie.add(newRow());

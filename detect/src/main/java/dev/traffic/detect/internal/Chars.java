@@ -48,6 +48,23 @@ final class Chars {
         return B64_BIT[c & 0xff];
     }
 
+    static final int ALL_HEX = 1 << 8, ALL_B32U = 1 << 9, ALL_B32L = 1 << 10;
+
+    /** The class bits of {@link #cls} plus {@link #ALL_HEX}, {@link #ALL_B32U}, {@link #ALL_B32L} membership. */
+    static int runBits(int c) {
+        return RUN_BITS[c & 0xff];
+    }
+
+    /**
+     * For the fused scanner: the automaton column (the char itself, 0 for bytes >= 0x80), bit 7
+     * alphanumeric, bit 8 base64 alphabet (either kind).
+     */
+    static int scanCode(int c) {
+        return SCAN_CODE[c & 0xff];
+    }
+
+    private static final int[] SCAN_CODE = new int[256];
+    private static final int[] RUN_BITS = new int[256];
     private static final byte[] ALNUM_BIT = new byte[256];
     private static final byte[] B64_BIT = new byte[256];
 
@@ -55,6 +72,9 @@ final class Chars {
         for (int c = 0; c < 128; c++) {
             ALNUM_BIT[c] = (byte) ((CLS[c] & ALNUM) != 0 ? 1 : 0);
             B64_BIT[c] = (byte) ((CLS[c] & (URL_B64 | PLUS | SLASH)) != 0 ? 1 : 0);
+            SCAN_CODE[c] = c | (ALNUM_BIT[c] << 7) | (B64_BIT[c] << 8);
+            boolean d27 = c >= '2' && c <= '7';
+            RUN_BITS[c] = CLS[c] | (hex(c) ? ALL_HEX : 0) | (upper(c) || d27 ? ALL_B32U : 0) | (lower(c) || d27 ? ALL_B32L : 0);
         }
     }
 

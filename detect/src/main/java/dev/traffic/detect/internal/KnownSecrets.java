@@ -5,40 +5,29 @@ import dev.traffic.detect.internal.Hit.Strength;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Finds the policy's own secrets and canaries in any encoding. Every secret is reduced to its
  * alphanumeric characters ("normalised"); so is the scanned text, on the fly, which makes
  * separators, dashes and JSON/URL punctuation irrelevant. Besides the plain form each secret
  * contributes its reverse and its base64 (3 alignments), hex (both cases) and base32 (5 alignments,
- * both cases) renderings, so encoded copies are found without decoding. Matching is a rolling hash
- * over 12 normalised characters (a Bloom bit test per character) plus verification on a hit: one
- * pass, linear in the text. Also answers fragment queries for split-secret detection.
+ * both cases) renderings, so encoded copies are found without decoding. Matching probes sampled
+ * 8-char grams of the normalised text against a {@link GramIndex} and verifies on a hit: one pass,
+ * linear in the text. Also answers fragment queries for split-secret detection.
  */
 public final class KnownSecrets {
     static final int ANCHOR = 12;
-    /** Cyclic-polynomial ("buzhash") rolling hash: a rotate and two xors per char, no multiply. */
-    private static final long[] GEAR = new long[128];
-
-    static {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(0x5eed);
-        for (int i = 1; i < GEAR.length; i++) GEAR[i] = r.nextLong();
-        // GEAR[0] stays 0: the empty ring slots (byte 0, never alphanumeric) then remove nothing
-    }
-
     /** A policy secret compiled for matching. */
     public record Entry(Policy.Secret secret, String family, String rule, String normalized, int publicPrefix) {}
 
     private record Pattern(Entry entry, String norm, String variant) {}
 
     private final List<Entry> entries = new ArrayList<>();
-    private final Map<Long, List<Pattern>> anchors = new HashMap<>();
-    private final long[] bloom = new long[1 << 10]; // 65536 bits
+    private final List<Pattern> patterns = new ArrayList<>();
+    private final GramIndex index;
     private final List<Entry> shortOnes = new ArrayList<>();
     /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
     private final java.util.Set<Integer> grams = new java.util.HashSet<>();
@@ -73,6 +62,9 @@ public final class KnownSecrets {
                 add(e, b32.toLowerCase(Locale.ROOT), "base32");
             }
         }
+        List<String> norms = new ArrayList<>(patterns.size());
+        for (Pattern p : patterns) norms.add(p.norm());
+        index = new GramIndex(norms);
     }
 
     public List<Entry> entries() {
@@ -133,77 +125,25 @@ public final class KnownSecrets {
 
     private void add(Entry e, String norm, String variant) {
         if (norm.length() < ANCHOR) return;
-        long h = 0;
-        for (int i = 0; i < ANCHOR; i++) h = Long.rotateLeft(h, 1) ^ GEAR[norm.charAt(i)];
-        anchors.computeIfAbsent(h, x -> new ArrayList<>()).add(new Pattern(e, norm, variant));
-        long m = mix(h);
-        int b1 = (int) (m >>> 48);
-        int b2 = (int) (m >>> 32) & 0xffff;
-        bloom[b1 >>> 6] |= 1L << b1;
-        bloom[b2 >>> 6] |= 1L << b2;
-    }
-
-    private static long mix(long h) {
-        return h * 0x9E3779B97F4A7C15L;
-    }
-
-    /** Scans text for every secret rendering; one pass over its Latin-1 image {@code b}. */
-    public void scan(String t, byte[] b, List<Hit> out) {
-        if (entries.isEmpty()) return;
-        for (Entry e : shortOnes) {
-            int i = t.indexOf(e.secret().value());
-            if (i >= 0) out.add(hit(e, i, i + e.secret().value().length(), "plain"));
-        }
-        if (anchors.isEmpty()) return;
-        final int[] ring = new int[ANCHOR]; // raw positions of the last ANCHOR normalised chars
-        final byte[] chars = new byte[ANCHOR];
-        final long[] bl = bloom;
-        long h = 0;
-        int count = 0;
-        int slot = 0;
-        final int n = b.length;
-        for (int i = 0; i < n; i++) {
-            int c = b[i];
-            if (c < 0 || (Chars.cls(c) & Chars.ALNUM) == 0) continue;
-            h = Long.rotateLeft(h, 1) ^ Long.rotateLeft(GEAR[chars[slot]], ANCHOR) ^ GEAR[c];
-            chars[slot] = (byte) c;
-            ring[slot] = i;
-            if (++slot == ANCHOR) slot = 0;
-            if (++count < ANCHOR) continue;
-            // two Bloom bits: repetitive text must not keep hitting a false positive
-            long m = mix(h);
-            int b1 = (int) (m >>> 48);
-            if ((bl[b1 >>> 6] & (1L << b1)) == 0) continue;
-            int b2 = (int) (m >>> 32) & 0xffff;
-            if ((bl[b2 >>> 6] & (1L << b2)) == 0) continue;
-            List<Pattern> ps = anchors.get(h);
-            if (ps == null) continue;
-            int start = ring[slot];
-            for (Pattern p : ps) {
-                int end = verify(t, start, p.norm());
-                if (end > 0) out.add(hit(p.entry(), start, end, p.variant()));
-            }
-        }
-    }
-
-    public void scan(String t, List<Hit> out) {
-        scan(t, Texts.latin1(t), out);
+        patterns.add(new Pattern(e, norm, variant));
     }
 
     /** Raw bytes per block: the compacted buffers stay small enough to live in L1/L2. */
     private static final int BLOCK = 4096;
+    /** Compacted chars carried over from the previous block: a gram may straddle two blocks. */
+    private static final int TAIL = GramIndex.GRAM - 1;
 
     /**
      * Per-thread scratch for {@link #scanFused}: one block's alphanumerics and their raw positions,
-     * after the last {@link #ANCHOR} of the previous block (the rolling window's tail).
+     * after the last {@link #TAIL} of the previous block (+8 so an 8-byte gram read never overruns).
      */
     private static final class Scratch {
-        final byte[] chars = new byte[ANCHOR + BLOCK];
-        final int[] pos = new int[ANCHOR + BLOCK];
+        final byte[] chars = new byte[TAIL + BLOCK + GramIndex.GRAM];
+        final int[] pos = new int[TAIL + BLOCK];
     }
 
     /** Hits found by one pass, each with the raw index that emitted it (for the position merge). */
-    private static final class Emitted {
+    private static class Emitted {
         final List<Hit> hits = new ArrayList<>();
         int[] at = new int[8];
 
@@ -212,6 +152,27 @@ public final class KnownSecrets {
             at[hits.size()] = i;
             hits.add(h);
         }
+
+        /** Stable insertion sort by emit index (sampled probes find nearby occurrences out of order). */
+        void sort() {
+            for (int x = 1; x < hits.size(); x++) {
+                int key = at[x];
+                Hit h = hits.get(x);
+                int y = x - 1;
+                while (y >= 0 && at[y] > key) {
+                    at[y + 1] = at[y];
+                    hits.set(y + 1, hits.get(y));
+                    y--;
+                }
+                at[y + 1] = key;
+                hits.set(y + 1, h);
+            }
+        }
+    }
+
+    /** Known-secret hits plus the (pattern, start) pairs already verified, so each is verified once. */
+    private static final class Probe extends Emitted {
+        final java.util.Set<Long> tried = new java.util.HashSet<>();
     }
 
     /** Runs of base64-alphabet bytes of at least {@link RequestScan#MIN_RUN}, as flat (start, end) pairs. */
@@ -242,85 +203,85 @@ public final class KnownSecrets {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * The token-rule keyword automaton, the known-secret rolling hash and the long base64-alphabet
-     * runs of {@code t} ({@code b}: its Latin-1 image). Same hits, in the same order, as calling
-     * {@link TokenRules#scan(String, byte[], List)} then {@link #scan(String, byte[], List)} and
-     * merging by position; returns the runs of at least {@link RequestScan#MIN_RUN} bytes. Two
-     * branch-light passes: the first runs the automaton, tracks run boundaries and compacts the
-     * alphanumerics (with their raw positions) into a per-thread buffer; the second rolls the hash
-     * over the compacted chars. Branching per character on the text would mispredict at every word
-     * boundary, which is what dominated the cost of the earlier single pass.
+     * The token-rule keyword automaton, the known-secret matcher and the long base64-alphabet runs
+     * of {@code t} ({@code b}: its Latin-1 image), in one read of the text. Hits come ordered by
+     * position (keyword hits first at equal positions); returns the runs of at least
+     * {@link RequestScan#MIN_RUN} bytes. Per block, the first loop runs the automaton, tracks run
+     * boundaries and compacts the alphanumerics (with their raw positions) into a per-thread
+     * buffer, branch-light; the second probes the compacted chars with {@link GramIndex} only at
+     * every stride-th char, so known secrets cost a fraction of a load per text byte.
      */
     public Runs scanFused(String t, byte[] b, TokenRules rules, List<Hit> out) {
-        final boolean hashing = !anchors.isEmpty();
+        final boolean hashing = !patterns.isEmpty();
         if (hashing) shortOnes(t, out);
         final int n = b.length;
         Scratch sc = SCRATCH.get();
         final byte[] cm = sc.chars;
         final int[] pos = sc.pos;
-        java.util.Arrays.fill(cm, 0, ANCHOR, (byte) 0); // GEAR[0] == 0: an empty tail adds nothing to the hash
+        java.util.Arrays.fill(cm, 0, TAIL, (byte) 0); // byte 0 is in no gram: an empty tail matches nothing
         Runs runs = new Runs();
         Emitted ac = null;
-        Emitted known = null;
+        Probe known = null;
         AhoCorasick automaton = rules.automaton();
         final int[] nx = automaton.flaggedTable();
         final int[][] outs = automaton.outputs();
         final int[] lens = automaton.lengths();
-        final long[] bl = bloom;
-        final long[] gear = GEAR;
+        final GramIndex idx = index;
+        final int stride = idx.stride();
         final int minRun = RequestScan.MIN_RUN;
-        int s = 0, runStart = 0;
-        long h = 0;
-        long seen = 0; // alphanumerics hashed so far
+        int s = 0, runLen = 0; // runLen: base64-alphabet bytes just before i
+        long seen = 0; // alphanumerics compacted before this block
+        long next = 0; // the next sampled gram, as a global alphanumeric index
         for (int from = 0; from < n; from += BLOCK) {
             final int to = Math.min(n, from + BLOCK);
-            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction
-            int j = ANCHOR;
+            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction;
+            // one table load classifies the byte, no branch but the rare ones
+            int j = TAIL;
             for (int i = from; i < to; i++) {
                 int c = b[i];
-                // bytes >= 0x80 reset the automaton to the root
-                int v = c < 0 ? 0 : nx[s + (c & 0x7f)];
+                int k = Chars.scanCode(c);
+                int v = nx[s + (k & 0x7f)]; // column 0 (bytes >= 0x80) leads to the root from every state
                 s = v & 0x7fffffff;
                 cm[j] = (byte) c;
                 pos[j] = i;
-                j += Chars.alnumBit(c);
-                // run tracking in arithmetic, not branches: C2 would branch on a 20/80 condition
-                int r = Chars.b64Bit(c);
-                int inRun = -r; // all ones inside a run
-                if ((((minRun - 1 - (i - runStart)) >>> 31) & (r ^ 1)) != 0) runs.add(runStart, i); // rare: a long run ends
-                runStart = (runStart & inRun) | ((i + 1) & ~inRun);
-                if (v < 0) {
-                    if (ac == null) ac = new Emitted();
-                    List<Hit> tmp = new ArrayList<>(2);
-                    for (int id : outs[s >>> 7]) rules.keywordHit(t, id, i + 1 - lens[id], tmp);
-                    for (Hit x : tmp) ac.add(x, i);
-                }
+                j += (k >>> 7) & 1;
+                int r = k >>> 8;
+                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs.add(i - runLen, i); // rare: a long run ends here
+                runLen = (runLen + 1) & -r;
+                if (v < 0) ac = keywords(t, rules, outs[s >>> 7], lens, i, ac);
             }
             if (!hashing) continue;
-            // pass 2: rolling hash over the block's alphanumerics; a window is checked once it holds ANCHOR real chars
-            int checkFrom = (int) Math.max(ANCHOR, ANCHOR + (ANCHOR - 1) - seen);
-            for (int q = ANCHOR; q < j; q++) {
-                h = Long.rotateLeft(h, 1) ^ Long.rotateLeft(gear[cm[q - ANCHOR]], ANCHOR) ^ gear[cm[q]];
-                long m = mix(h);
-                int b1 = (int) (m >>> 48);
-                int b2 = (int) (m >>> 32) & 0xffff;
-                if ((bl[b1 >>> 6] & (1L << b1)) != 0 && (bl[b2 >>> 6] & (1L << b2)) != 0 && q >= checkFrom) {
-                    known = verifyAt(t, h, pos[q - (ANCHOR - 1)], pos[q], known);
-                }
+            // pass 2: sampled 8-gram probes; cm[x] is global alphanumeric number base + x
+            final long base = seen - TAIL;
+            final long last = base + j - GramIndex.GRAM; // the last gram wholly inside the buffer
+            for (; next <= last; next += stride) {
+                int x = (int) (next - base);
+                long g = GramIndex.read(cm, x);
+                if (idx.maybe(g)) known = probe(t, b, g, x, base, pos, known);
             }
-            seen += j - ANCHOR;
-            // keep the window's tail for the next block
-            System.arraycopy(cm, j - ANCHOR, cm, 0, ANCHOR);
-            System.arraycopy(pos, j - ANCHOR, pos, 0, ANCHOR);
+            seen += j - TAIL;
+            // keep the tail for grams that straddle into the next block
+            System.arraycopy(cm, j - TAIL, cm, 0, TAIL);
+            System.arraycopy(pos, j - TAIL, pos, 0, TAIL);
         }
-        if (n - runStart >= minRun) runs.add(runStart, n);
+        if (runLen >= minRun) runs.add(n - runLen, n);
         if (!hashing) {
             if (ac != null) out.addAll(ac.hits);
             if (!entries.isEmpty()) shortOnes(t, out);
             return runs;
         }
+        if (known != null) known.sort();
         merge(ac, known, out);
         return runs;
+    }
+
+    /** Runs the rules of the keywords ending at raw index {@code i}; the hits are ordered by that index. */
+    private static Emitted keywords(String t, TokenRules rules, int[] ids, int[] lens, int i, Emitted into) {
+        if (into == null) into = new Emitted();
+        List<Hit> tmp = new ArrayList<>(2);
+        for (int id : ids) rules.keywordHit(t, id, i + 1 - lens[id], tmp);
+        for (Hit x : tmp) into.add(x, i);
+        return into;
     }
 
     private void shortOnes(String t, List<Hit> out) {
@@ -330,18 +291,46 @@ public final class KnownSecrets {
         }
     }
 
-    /** A Bloom-filter pass: the patterns with this anchor hash that really match at {@code start}. */
-    private Emitted verifyAt(String t, long h, int start, int emitAt, Emitted known) {
-        List<Pattern> ps = anchors.get(h);
-        if (ps == null) return known;
-        for (Pattern p : ps) {
-            int end = verify(t, start, p.norm());
-            if (end > 0) {
-                if (known == null) known = new Emitted();
-                known.add(hit(p.entry(), start, end, p.variant()), emitAt);
-            }
+    /**
+     * A Bloom-filter pass at compacted index {@code x} (global alphanumeric {@code base + x}): verifies
+     * every pattern having this gram at the start the gram's offset implies.
+     */
+    private Probe probe(String t, byte[] b, long g, int x, long base, int[] pos, Probe known) {
+        long[] at = index.lookup(g);
+        if (at == null) return known;
+        for (long po : at) {
+            int p = (int) (po >>> 32);
+            int off = (int) po;
+            long globalStart = base + x - off;
+            if (globalStart < 0) continue;
+            int start = globalStart >= base ? pos[(int) (globalStart - base)] : backwards(b, pos[0], (int) (base - globalStart));
+            if (known == null) known = new Probe();
+            if (!known.tried.add(((long) p << 32) | start)) continue;
+            Pattern pat = patterns.get(p);
+            int end = verify(t, start, pat.norm());
+            if (end > 0) known.add(hit(pat.entry(), start, end, pat.variant()), anchorEnd(b, start));
         }
         return known;
+    }
+
+    /** Raw index of the alphanumeric {@code count} alphanumerics before the one at raw index {@code from}. */
+    private static int backwards(byte[] b, int from, int count) {
+        int i = from;
+        while (count > 0) {
+            i--;
+            count -= Chars.alnumBit(b[i]);
+        }
+        return i;
+    }
+
+    /** Raw index of the {@link #ANCHOR}-th alphanumeric from {@code start}: where hits are ordered. */
+    private static int anchorEnd(byte[] b, int start) {
+        int i = start, k = 1;
+        while (k < ANCHOR && i + 1 < b.length) {
+            i++;
+            k += Chars.alnumBit(b[i]);
+        }
+        return i;
     }
 
     /** Merges two position-ordered hit lists; at equal positions keyword hits come first. */

@@ -237,19 +237,20 @@ public final class RequestScan {
         for (int r = 0; r < longRuns.count(); r++) {
             int start = longRuns.start(r);
             int i = longRuns.end(r);
-            int classes = 0;
-            for (int j = start; j < i; j++) classes |= Chars.cls(b[j]); // all >= 0: run bytes are ASCII
+            // one table load per char: the union of classes, and whether every char is hex / base32
+            int any = 0, all = -1;
+            for (int j = start; j < i; j++) {
+                int v = Chars.runBits(b[j]); // all >= 0: run bytes are ASCII
+                any |= v;
+                all &= v;
+            }
+            int classes = any & 0xff;
             boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
             if (url && i < n && b[i] == '.') TokenRules.discord(t, start, i, hits);
             if (!collect) continue;
-            boolean hex = true, b32u = true, b32l = true;
-            for (int j = start; j < i; j++) {
-                int x = b[j];
-                if (hex && !Chars.hex(x)) hex = false;
-                boolean d27 = x >= '2' && x <= '7';
-                if (b32u && !(Chars.upper(x) || d27)) b32u = false;
-                if (b32l && !(Chars.lower(x) || d27)) b32l = false;
-            }
+            boolean hex = (all & Chars.ALL_HEX) != 0;
+            boolean b32u = (all & Chars.ALL_B32U) != 0;
+            boolean b32l = (all & Chars.ALL_B32L) != 0;
             // encodings of key material mix classes; plain identifiers and dashed ids/UUIDs do not decode to text
             boolean worth = hex || b32u || b32l
                     || ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0 && !hexWithDashes(b, start, i))

@@ -1,15 +1,11 @@
 package dev.traffic.detect.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.traffic.detect.Fingerprint;
 import dev.traffic.store.model.Finding;
 import dev.traffic.store.model.FlowRequest;
 import dev.traffic.store.model.Header;
 import dev.traffic.store.model.Severity;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -20,8 +16,6 @@ import java.util.Locale;
  * multipart parts, or plain text). Only the first {@code window} body bytes are scanned.
  */
 public final class RequestWalker {
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2000).build()).build();
     private static final int MAX_DECOMPRESSED = 8 << 20;
 
     private RequestWalker() {}
@@ -135,31 +129,34 @@ public final class RequestWalker {
         byte[] bytes = req.body().recorded();
         if (bytes.length == 0) return;
         long size = Math.max(req.body().size(), bytes.length);
-        if (bytes.length > window) {
-            bytes = Arrays.copyOf(bytes, window);
-        }
-        if (bytes.length < size) {
+        int scanned = Math.min(bytes.length, window);
+        if (scanned < size) {
             rs.addFinding(new Finding("body-not-fully-scanned", "generic", Severity.LOW, "body", rs.host(),
                     Fingerprint.of("window:" + size), "plain",
-                    "scanned the first " + bytes.length + " of " + size + " body bytes"));
+                    "scanned the first " + scanned + " of " + size + " body bytes"));
         }
-        String wireText = Decoders.latin1(bytes);
         String encoding = "plain";
+        String wire = null;
+        byte[] content = bytes;
+        int n = scanned;
         String ce = req.header("content-encoding");
         if (ce != null && !ce.isBlank() && !ce.trim().equalsIgnoreCase("identity")) {
-            byte[] dec = Decoders.contentDecode(bytes, ce, MAX_DECOMPRESSED);
+            byte[] window0 = scanned == bytes.length ? bytes : Arrays.copyOf(bytes, scanned);
+            byte[] dec = Decoders.contentDecode(window0, ce, MAX_DECOMPRESSED);
             if (dec != null) {
-                bytes = dec;
+                content = dec;
+                n = dec.length;
                 encoding = ce.trim().toLowerCase(Locale.ROOT);
+                wire = new String(window0, StandardCharsets.ISO_8859_1);
             }
         }
-        String text = Decoders.latin1(bytes);
-        String wire = encoding.equals("plain") ? null : wireText;
         String ct = req.header("content-type");
         String ctl = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
-        if (ctl.contains("json") || (ctl.isEmpty() || ctl.startsWith("text/plain")) && looksJson(text)) {
-            if (json(rs, bytes, text, encoding, wire)) return;
+        if (ctl.contains("json") || (ctl.isEmpty() || ctl.startsWith("text/plain")) && looksJson(content, n)) {
+            if (json(rs, content, n, encoding, wire)) return;
         }
+        // one ISO-8859-1 copy of the (decoded) window: each byte one char, as the redactor sees it
+        String text = new String(content, 0, n, StandardCharsets.ISO_8859_1);
         if (ctl.startsWith("application/x-www-form-urlencoded")) {
             if (encoding.equals("plain")) {
                 pairs(rs, text.strip(), "body-form", true);
@@ -173,46 +170,34 @@ public final class RequestWalker {
         rs.scan(new Segment(text, "body", encoding, encoding.equals("plain") ? 0 : 1, false, wire));
     }
 
-    private static boolean looksJson(String t) {
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
+    private static boolean looksJson(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            int c = b[i];
             if (c == '{' || c == '[') return true;
-            if (!Character.isWhitespace(c)) return false;
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x0b) return false;
         }
         return false;
     }
 
-    /** Walks a JSON document; false (nothing scanned) when it does not parse at all. */
-    private static boolean json(RequestScan rs, byte[] bytes, String latin, String encoding, String wire) {
+    /**
+     * Scans every JSON string (names too) as a body-json value. False (nothing scanned) when the
+     * body does not start as JSON; when it breaks off later (a truncated window, a syntax error),
+     * what follows the last good token is scanned as plain body text, so nothing goes unread.
+     */
+    private static boolean json(RequestScan rs, byte[] bytes, int n, String encoding, String wire) {
         int depth = encoding.equals("plain") ? 0 : 1;
-        int strings = 0;
-        try (JsonParser p = JSON.createParser(bytes)) {
-            JsonToken tok;
-            while ((tok = p.nextToken()) != null) {
-                if (tok != JsonToken.VALUE_STRING && tok != JsonToken.FIELD_NAME) continue;
-                String v = tok == JsonToken.FIELD_NAME ? p.currentName() : p.getText();
-                if (v.length() < 4) continue;
-                strings++;
-                String raw = null;
-                if (wire == null) {
-                    long s = p.currentTokenLocation().getByteOffset();
-                    long e = p.currentLocation().getByteOffset();
-                    if (tok == JsonToken.VALUE_STRING && s >= 0 && e > s + 1 && e <= latin.length()) {
-                        String r = latin.substring((int) s + 1, (int) e - 1);
-                        raw = r.equals(v) ? null : r;
-                    } else {
-                        raw = v; // best effort: field names
-                    }
-                }
-                rs.scan(new Segment(v, "body-json", encoding, depth, true, wire != null ? wire : raw));
-            }
-            return true;
-        } catch (IOException e) {
-            if (strings > 0) {
-                return true; // truncated JSON (scan window): what parsed was scanned
-            }
-            return false;
+        int[] strings = {0};
+        int bad = JsonStrings.walk(bytes, n, (v, from, to, escaped) -> {
+            strings[0]++;
+            String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
+            rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+        });
+        if (bad < 0) return true;
+        if (strings[0] == 0) return false;
+        if (bad < n) {
+            rs.scan(new Segment(new String(bytes, bad, n - bad, StandardCharsets.ISO_8859_1), "body", encoding, depth, false, wire));
         }
+        return true;
     }
 
     private static boolean multipart(RequestScan rs, String text, String boundary, String encoding, String wire) {
