@@ -1,6 +1,7 @@
 package dev.traffic.store;
 
 import dev.traffic.store.index.Indexer;
+import dev.traffic.store.index.RecentFlows;
 import dev.traffic.store.internal.LeafFile;
 import dev.traffic.store.internal.MerkleLog;
 import dev.traffic.store.internal.StoreKey;
@@ -49,6 +50,9 @@ public final class FlowStore implements FlowSink {
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<java.util.function.Consumer<Boolean>> healthListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final long MAX_QUEUED_BYTES = 64L << 20;
+    /** Appended flows held for the indexer (so it need not decode them from the journal); past this it reads the journal. */
+    private static final int RECENT_FLOWS = 50_000;
+    private static final long RECENT_BYTES = 64L << 20;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final StoreWriter writer;
@@ -67,7 +71,8 @@ public final class FlowStore implements FlowSink {
         this.warnings = state.warnings();
         JournalWriter journal = new JournalWriter(layout.journalDir(), options.segmentBytes());
         journal.openSegment(state.lastSeq() + 1);
-        this.indexer = options.index() ? Indexer.start(layout, options.maxIndexedBodyBytes()) : null;
+        RecentFlows recent = options.index() ? new RecentFlows(RECENT_FLOWS, RECENT_BYTES) : null;
+        this.indexer = options.index() ? Indexer.start(layout, options.maxIndexedBodyBytes(), recent) : null;
         this.writer = new StoreWriter(layout, options, queue, journal, leaves, merkle, key.getPrivate(), state.lastSeq(),
                 seq -> { if (indexer != null) indexer.durable(seq); },
                 this::drained,
@@ -75,6 +80,7 @@ public final class FlowStore implements FlowSink {
                     for (java.util.function.Consumer<Boolean> l : healthListeners) l.accept(ok);
                     if (ok) drained();
                 }, queuedBytes);
+        writer.handOver(recent);
         writer.begin(session, state.unfinished());
         this.writerThread = new Thread(() -> {
             try {
@@ -297,6 +303,11 @@ public final class FlowStore implements FlowSink {
         } catch (Exception e) {
             throw new IllegalStateException("store flush failed", e);
         }
+    }
+
+    /** Highest seq the indexer has added (not necessarily committed yet); 0 without an index. */
+    public long indexedSeq() {
+        return indexer == null ? 0 : indexer.indexedSeq();
     }
 
     /** Waits until the index has caught up with everything durable now (tests, reindex). */

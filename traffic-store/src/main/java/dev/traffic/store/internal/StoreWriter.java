@@ -59,6 +59,8 @@ public final class StoreWriter implements Runnable {
     private final java.util.concurrent.atomic.AtomicLong queuedBytes;
     private final HealthListener health;
     private MerkleLog merkle;
+    /** Where appended flows go for the indexer (null: no index). */
+    private dev.traffic.store.index.RecentFlows recent;
     private MerkleLog merkleAtSync;
     private long nextSeq;
     private volatile long durableSeq;
@@ -96,6 +98,11 @@ public final class StoreWriter implements Runnable {
         this.onDrained = onDrained;
         this.health = health;
         this.retention = new Retention(layout, options);
+    }
+
+    /** Offers every appended flow (seq assigned, as the journal holds it) to the indexer through {@code r}. Before {@link #begin}. */
+    public void handOver(dev.traffic.store.index.RecentFlows r) {
+        recent = r;
     }
 
     public boolean healthy() {
@@ -204,7 +211,8 @@ public final class StoreWriter implements Runnable {
         if (f.request() != null) refs[0] = blob(FlowRecords.SLOT_REQUEST, f.request().body());
         if (f.response() != null) refs[1] = blob(FlowRecords.SLOT_RESPONSE, f.response().body());
         byte[] payload = FlowRecords.encode(f, refs);
-        journal.append(Segments.FLOW, payload);
+        long offset = journal.append(Segments.FLOW, payload);
+        if (recent != null) recent.offer(f, journal.firstSeq(), offset);
         byte[] leaf = MerkleLog.leafHash(payload, 0, payload.length);
         merkle.append(leaf);
         leaves.append(leaf);
@@ -306,6 +314,7 @@ public final class StoreWriter implements Runnable {
         }
         try {
             journal.rollback(durablePos);
+            if (recent != null) recent.forgetAfter(durableSeq);
             leaves.truncate(durableSeq);
             merkle = copy(merkleAtSync);
             nextSeq = durableSeq + 1;
