@@ -2,6 +2,7 @@ package dev.traffic.store;
 
 import dev.traffic.store.index.Indexer;
 import dev.traffic.store.index.RecentFlows;
+import dev.traffic.store.internal.ItemQueue;
 import dev.traffic.store.internal.LeafFile;
 import dev.traffic.store.internal.MerkleLog;
 import dev.traffic.store.internal.StoreKey;
@@ -26,7 +27,6 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ public final class FlowStore implements FlowSink {
     private final StoreLayout layout;
     private final StoreOptions options;
     private final String session;
-    private final LinkedBlockingQueue<StoreWriter.Item> queue = new LinkedBlockingQueue<>();
+    private final ItemQueue<StoreWriter.Item> queue;
     private final ConcurrentLinkedQueue<Runnable> whenWritable = new ConcurrentLinkedQueue<>();
     /** Body bytes waiting in the queue: with the item count, what {@link #writable()} limits. */
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -66,6 +66,8 @@ public final class FlowStore implements FlowSink {
         this.layout = layout;
         this.options = options;
         this.session = options.session() != null ? options.session() : FlowId.next();
+        // producers wake a busy writer early only when a quarter of the queue's capacity is used
+        this.queue = new ItemQueue<>(Math.max(1, options.queueCapacity() / 4));
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.warnings = state.warnings();
@@ -235,7 +237,7 @@ public final class FlowStore implements FlowSink {
     private void enqueue(StoreWriter.Item item) {
         if (closed) throw new IllegalStateException("flow store is closed");
         queuedBytes.addAndGet(StoreWriter.bytes(item));
-        queue.add(item); // never blocks: callers honour writable() for backpressure
+        queue.add(item, false); // never blocks: callers honour writable() for backpressure
     }
 
     @Override
@@ -295,7 +297,7 @@ public final class FlowStore implements FlowSink {
     public void flush() {
         if (closed) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new StoreWriter.Flush(done));
+        queue.add(new StoreWriter.Flush(done), true);
         try {
             done.get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -319,7 +321,7 @@ public final class FlowStore implements FlowSink {
     public void close() {
         if (closed) return;
         closed = true;
-        queue.add(new StoreWriter.Stop());
+        queue.add(new StoreWriter.Stop(), true);
         try {
             writerThread.join(TimeUnit.MINUTES.toMillis(2));
             if (indexer != null) indexer.close();
