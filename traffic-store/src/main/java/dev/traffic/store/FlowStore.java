@@ -51,8 +51,8 @@ public final class FlowStore implements FlowSink {
     private final List<java.util.function.Consumer<Boolean>> healthListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final long MAX_QUEUED_BYTES = 64L << 20;
     /** Appended flows held for the indexer (so it need not decode them from the journal); past this it reads the journal. */
-    private static final int RECENT_FLOWS = 50_000;
-    private static final long RECENT_BYTES = 64L << 20;
+    private static final int RECENT_FLOWS = 8192;
+    private static final long RECENT_BYTES = 32L << 20;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final StoreWriter writer;

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * CPU the whole store spends per recorded flow, the way the proxy uses it: one producer thread
  * (standing in for a Netty event loop) hands {@code started(head)} and {@code ended(flow)} for
  * small HTTPS exchanges ({@link AgentTraffic#smallHttps}) at a steady rate, with the indexer on;
- * after a warm-up, the CPU time of every thread (writer, indexer, Lucene merges, and the producer's
+ * after a warm-up (30,000 flows at full speed, then some seconds at the rate), the CPU time of every thread (writer, indexer, Lucene merges, and the producer's
  * own enqueue cost) is summed per flow. CPU time, not wall time, so the shared machine's load
  * inflates the result less. Run:
  * {@code java -cp bench/target/benchmarks.jar dev.traffic.bench.store.StoreCpuPerFlow [RATE [SECONDS]]}
@@ -37,12 +37,22 @@ public final class StoreCpuPerFlow {
         AgentTraffic gen = new AgentTraffic(7, Instant.now());
         try (FlowStore store = FlowStore.open(dir, StoreOptions.defaults())) {
             long[] producerCpu = new long[1];
+            // prime: let the JIT compile the whole path (30,000 flows as fast as the store takes them)
+            for (int i = 0; i < 30_000; i++) {
+                while (!store.writable()) LockSupport.parkNanos(100_000);
+                Flow f = gen.smallHttps();
+                store.started(f.toBuilder().response(null).end(null).build());
+                store.ended(f);
+            }
+            store.flush();
+            catchUp(store);
             run(store, gen, rate, warmup, producerCpu, mx);
             store.flush();
             catchUp(store);
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Map<String, Long> before = threadCpu(mx);
+            Map<String, Long> nativeBefore = nativeThreadCpu();
             long p0 = producerCpu[0];
             long proc0 = os.getProcessCpuTime();
             long main0 = mx.getCurrentThreadCpuTime();
@@ -51,6 +61,7 @@ public final class StoreCpuPerFlow {
             long lag = store.durableSeq() - store.indexedSeq();
             catchUp(store);
             Map<String, Long> after = threadCpu(mx);
+            Map<String, Long> nativeAfter = nativeThreadCpu();
             long producer = producerCpu[0] - p0;
             long process = os.getProcessCpuTime() - proc0 - (mx.getCurrentThreadCpuTime() - main0) + producer;
             Map<String, Long> delta = new TreeMap<>();
@@ -68,6 +79,18 @@ public final class StoreCpuPerFlow {
             System.out.printf(Locale.ROOT, "%d flows at %d flows/s: store CPU %.1f us/flow in threads alive throughout"
                     + " (producer's started+ended calls %.1f); whole process minus the generator %.1f us/flow (GC, JIT, finished merge threads included)%n%s",
                     flows, rate, total / 1e3 / flows, producer / 1e3 / flows, process / 1e3 / flows, per);
+            Map<String, Long> nat = new TreeMap<>();
+            for (Map.Entry<String, Long> e : nativeAfter.entrySet()) {
+                long d = e.getValue() - nativeBefore.getOrDefault(e.getKey(), 0L);
+                if (d > 0) nat.merge(e.getKey().replaceAll("#\\d+$", "").replaceAll("\\d+$", "N"), d, Long::sum);
+            }
+            StringBuilder natOut = new StringBuilder();
+            for (Map.Entry<String, Long> e : nat.entrySet()) {
+                if (e.getValue() * 100 / flows >= 1) { // >= 1 us/flow
+                    natOut.append(String.format(Locale.ROOT, " %s %.0f", e.getKey(), e.getValue() / 1e3 / flows));
+                }
+            }
+            System.out.println("  all native threads alive at the end, us/flow (/proc, 10 ms ticks; 'main' includes the generator):" + natOut);
             System.out.println("  index lag at the end of the run: " + lag + " flows (waited for the indexer to catch up)");
         } finally {
             try (var s = Files.walk(dir)) {
@@ -106,6 +129,25 @@ public final class StoreCpuPerFlow {
 
     private static String group(String thread) {
         return thread.replaceAll("#\\d+$", "").replaceAll(" #\\d+$", "").replaceAll("^GC Thread.*|^G1 .*", "GC");
+    }
+
+    /** CPU nanoseconds of every live thread of this process, JVM-internal ones included (Linux /proc), keyed "comm#tid". */
+    private static Map<String, Long> nativeThreadCpu() {
+        Map<String, Long> out = new HashMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) return out;
+        for (java.io.File t : tasks) {
+            try {
+                String stat = Files.readString(t.toPath().resolve("stat"));
+                String comm = Files.readString(t.toPath().resolve("comm")).trim();
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+                out.put(comm + "#" + t.getName(), ticks * 10_000_000L);
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return out;
     }
 
     private static Map<String, Long> threadCpu(ThreadMXBean mx) {

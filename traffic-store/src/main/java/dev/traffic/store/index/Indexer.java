@@ -190,14 +190,16 @@ public final class Indexer implements AutoCloseable {
         long lastExpire = 0;
         while (!closed) {
             try {
-                long s0 = System.nanoTime();
+                long s0 = cpuNanos();
                 int n = step(null);
                 long now = System.nanoTime();
                 if (n > 0) lastNew = now;
                 if (n > 0 && !closed && !commitSoon) {
                     // at most ~25% of a core while recording: the proxy's event loops come first, the
-                    // index may lag in a burst (readers search the journal tail meanwhile) and catches up
-                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(3 * (now - s0), 2_000_000_000L));
+                    // index may lag in a burst (readers search the journal tail meanwhile) and catches up.
+                    // CPU time, not wall time: on a busy core wall time counts the time others ran
+                    // too, and the indexer would starve itself (and the hand-over would overflow)
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(3 * (cpuNanos() - s0), 2_000_000_000L));
                 }
                 // a commit costs a flush of a small segment, fsyncs and merges: while flows keep coming,
                 // commit every few seconds (readers index the journal past the last commit themselves);
@@ -234,6 +236,14 @@ public final class Indexer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
+
+    /** This thread's CPU time when the JVM can tell, else wall time. */
+    private static long cpuNanos() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /**
