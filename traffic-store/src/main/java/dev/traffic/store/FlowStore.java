@@ -33,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable flow store the proxy writes to: a {@link FlowSink} whose calls only enqueue; one
- * writer thread appends to the journal (source of truth), one indexer thread feeds Lucene from
- * the journal. One writing process per store directory ({@code writer.lock}); readers in other
+ * The durable flow store the proxy writes to: a {@link FlowSink} whose calls only enqueue (lock-free,
+ * see {@link ItemQueue}); one writer thread appends to the journal (source of truth) and hands each
+ * appended flow to one indexer thread, which feeds Lucene once the flow is durable (reading the
+ * journal only to catch up). One writing process per store directory ({@code writer.lock}); readers in other
  * processes use {@link StoreReader}. Open with {@link #open}, always {@link #close}.
  */
 public final class FlowStore implements FlowSink {

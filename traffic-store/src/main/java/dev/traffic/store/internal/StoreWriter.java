@@ -27,8 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's single writer thread: drains the queue in batches, assigns dense seqs, appends
- * START/BLOB/FLOW records, fsyncs journal then leaf hashes at most every fsync interval (or at
+ * The store's single writer thread: drains the queue in batches (while busy it looks every
+ * {@link #BUSY_POLL_NANOS 5 ms} by itself, so producers need not wake it; one file write per batch),
+ * assigns dense seqs, appends START/BLOB/FLOW records, offers appended flows to the indexer
+ * ({@link dev.traffic.store.index.RecentFlows}), fsyncs journal then leaf hashes at most every fsync interval (or at
  * once for {@code flush}), signs checkpoints, rolls segments and applies retention. On an I/O
  * error it marks itself unhealthy, rolls back to the last durable state and retries every second
  * with the same items, so nothing handed over is lost or duplicated.
