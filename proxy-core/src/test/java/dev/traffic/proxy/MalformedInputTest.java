@@ -66,7 +66,8 @@ class MalformedInputTest {
         c.put("origin-form to proxy", b("GET /small HTTP/1.1\r\nHost: " + up + "\r\n\r\n"));
         c.put("asterisk form", b("OPTIONS * HTTP/1.1\r\nHost: " + up + "\r\n\r\n"));
         c.put("ftp scheme", b("GET ftp://" + up + "/ HTTP/1.1\r\nHost: x\r\n\r\n"));
-        c.put("userinfo in target", b("GET http://user:pw@" + up + "/small HTTP/1.1\r\nHost: x\r\n\r\n"));
+        c.put("userinfo with empty host", b("GET http://user:pw@/small HTTP/1.1\r\nHost: x\r\n\r\n"));
+        c.put("CONNECT with userinfo", b("CONNECT user:pw@" + up + " HTTP/1.1\r\nHost: x\r\n\r\n"));
         c.put("empty host", b("GET http:///small HTTP/1.1\r\nHost: x\r\n\r\n"));
         c.put("port out of range", b("GET http://127.0.0.1:99999/ HTTP/1.1\r\nHost: x\r\n\r\n"));
         c.put("port not numeric", b("GET http://127.0.0.1:abc/ HTTP/1.1\r\nHost: x\r\n\r\n"));

@@ -2,6 +2,7 @@ package dev.traffic.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.traffic.proxy.testing.Await;
 import dev.traffic.proxy.testing.Cmd;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
@@ -42,6 +43,22 @@ class UpstreamBehaviourTest {
             // a POST is not retried: the client gets a clear 502
             Cmd.Result post = curl(p, "-i", "--data", "x=1", url);
             assertThat(post.out()).as(post.toString()).startsWith("HTTP/1.1 502").contains("closed the connection");
+        }
+    }
+
+    @Test
+    void pooledConnectionIsReusedThenClosedAfterThePoolIdleTimeout() throws Exception {
+        try (ProxyFixture p = new ProxyFixture(dir.resolve("idle"), b -> b.ioThreads(1).poolIdleTimeout(Duration.ofSeconds(2)));
+             TestUpstream up = TestUpstream.plain()) {
+            String url = "http://127.0.0.1:" + up.port() + "/small";
+            // two requests in one curl run: the second reuses the pooled connection
+            Cmd.Result r = curl(p, url, url);
+            assertThat(r.out()).as(r.toString()).isEqualTo("hellohello");
+            assertThat(up.connections.get()).isEqualTo(1);
+            // the idle timer armed at the first release fires, finds the connection idle again and closes it
+            Await.until("pooled connection closed", Duration.ofSeconds(15), () -> up.closedConnections.get() == 1);
+            assertThat(curl(p, url).out()).isEqualTo("hello");
+            assertThat(up.connections.get()).isEqualTo(2);
         }
     }
 

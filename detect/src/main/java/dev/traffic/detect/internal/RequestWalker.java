@@ -33,6 +33,7 @@ public final class RequestWalker {
             String hh = stripPort(hostHeader.trim().toLowerCase(Locale.ROOT));
             if (!hh.equals(rs.host())) HostScan.scan(rs, hh);
         }
+        if (req.userinfo() != null) userinfo(rs, req.userinfo());
         if (req.path() != null && !req.path().isEmpty()) path(rs, req.path());
         if (req.query() != null && !req.query().isEmpty()) pairs(rs, req.query(), "query:", false);
         for (Header h : req.headers()) header(rs, h);
@@ -46,6 +47,22 @@ public final class RequestWalker {
         }
         int c = h.indexOf(':');
         return c >= 0 && h.indexOf(':', c + 1) < 0 ? h.substring(0, c) : h;
+    }
+
+    /**
+     * {@code user[:password]} of an absolute URL, split at the first unencoded ':' like Basic
+     * credentials, each part percent-decoded and scanned as a whole value.
+     */
+    private static void userinfo(RequestScan rs, String raw) {
+        int colon = raw.indexOf(':');
+        userinfoPart(rs, colon < 0 ? raw : raw.substring(0, colon));
+        if (colon >= 0) userinfoPart(rs, raw.substring(colon + 1));
+    }
+
+    private static void userinfoPart(RequestScan rs, String raw) {
+        if (raw.isEmpty()) return;
+        String dec = Decoders.percent(raw, false);
+        rs.scan(new Segment(dec, "url-userinfo", "plain", 0, true, dec.equals(raw) ? null : raw));
     }
 
     private static void path(RequestScan rs, String path) {

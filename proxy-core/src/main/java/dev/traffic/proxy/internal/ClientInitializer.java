@@ -3,13 +3,12 @@ package dev.traffic.proxy.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pipeline of a newly accepted client connection: idle timer, the strict HTTP/1.1 codec, a
- * FlowControlHandler (so pausing reads also holds already-decoded messages), then
+ * Pipeline of a newly accepted client connection: idle timer, the strict HTTP/1.1 codec,
+ * {@link HeldReads} (so pausing reads also holds already-decoded messages), then
  * {@link Http1ClientHandler}. CONNECT later swaps the HTTP part for a tunnel.
  */
 public final class ClientInitializer extends ChannelInitializer<Channel> {
@@ -31,7 +30,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
                 .addLast("http", new ProxyServerCodec(px.config().maxInitialLineLength(), px.config().maxHeaderSize()))
-                .addLast("flow-control", new FlowControlHandler())
+                .addLast("flow-control", new HeldReads())
                 .addLast("client", new Http1ClientHandler(px, session));
     }
 }

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -71,7 +70,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
         p.remove(owner);
         p.addLast("connect", h);
         // Removing these hands anything they still hold (already-read bytes) to the new handler.
-        if (p.get(FlowControlHandler.class) != null) p.remove(FlowControlHandler.class);
+        if (p.get(HeldReads.class) != null) p.remove(HeldReads.class);
         if (p.get(ProxyServerCodec.class) != null) p.remove(ProxyServerCodec.class);
         h.begin(p.context(h)); // only now: our 200 must not pass through the HTTP encoder
     }

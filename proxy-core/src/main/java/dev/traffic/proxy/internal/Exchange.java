@@ -94,9 +94,10 @@ public final class Exchange implements UpstreamListener {
         this.clientKeepAlive = HttpUtil.isKeepAlive(req);
         this.recordedHead = new FlowRequest(req.method().name(), target.scheme(), target.host(), target.port(),
                 line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
-                null, null, null);
+                null, null, null, line.userinfo());
         if (session.clientTls() != null) rec.tls(session.clientTls());
-        rec.start(recordedHead);
+        if (px.config().inspector() != null) rec.startHeld(recordedHead); // write-ahead once redacted
+        else rec.start(recordedHead);
 
         if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
             refuse(503, "recording unavailable", null);
@@ -154,7 +155,6 @@ public final class Exchange implements UpstreamListener {
                 // resume, i.e. more content can arrive here before the state leaves INSPECTING
                 if (!inspectionStarted && (last || heldBytes >= px.config().scanWindow())) {
                     inspectionStarted = true;
-                    clientGate.pause(ReadGate.INSPECTING);
                     inspect(!last);
                 }
             }
@@ -228,10 +228,55 @@ public final class Exchange implements UpstreamListener {
         }
         boolean truncated = bodyGoesOn || heldBytes > window;
         FlowRequest fr = recordedHead.withBody(new Body(heldBytes, null, bytes, truncated));
+        if (headBytes() + bytes.length <= px.config().inlineInspectionLimit()) {
+            inspectInline(fr, truncated);
+            return;
+        }
+        clientGate.pause(ReadGate.INSPECTING);
         Channel ch = client;
-        CompletableFuture.supplyAsync(() -> px.config().inspector().inspect(fr), px.inspectionExecutor())
+        String session = px.config().session();
+        String flowId = rec.id();
+        CompletableFuture.supplyAsync(() -> px.config().inspector().inspect(fr, session, flowId), px.inspectionExecutor())
                 .thenCompose(s -> s)
                 .whenComplete((r, e) -> ch.eventLoop().execute(() -> inspected(r, e, truncated)));
+    }
+
+    /**
+     * Inspects a small request right here on the event loop: scanning a few KiB costs less than
+     * the two thread hops of an offload. An inspector that answers asynchronously gets the same
+     * hop back to the loop as an offloaded one.
+     */
+    private void inspectInline(FlowRequest fr, boolean truncated) {
+        CompletableFuture<Inspection> f;
+        try {
+            f = px.config().inspector().inspect(fr, px.config().session(), rec.id()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            inspected(null, e, truncated);
+            return;
+        }
+        if (!f.isDone()) {
+            clientGate.pause(ReadGate.INSPECTING);
+            Channel ch = client;
+            f.whenComplete((r, e) -> ch.eventLoop().execute(() -> inspected(r, e, truncated)));
+            return;
+        }
+        Inspection r = null;
+        Throwable err = null;
+        try {
+            r = f.join();
+        } catch (RuntimeException e) {
+            err = e.getCause() != null ? e.getCause() : e;
+        }
+        inspected(r, err, truncated);
+    }
+
+    /** Approximate size of the request head as the inspector sees it (target and headers). */
+    private int headBytes() {
+        int n = recordedHead.path() == null ? 0 : recordedHead.path().length();
+        if (recordedHead.query() != null) n += recordedHead.query().length();
+        if (recordedHead.userinfo() != null) n += recordedHead.userinfo().length();
+        for (var h : recordedHead.headers()) n += h.name().length() + h.value().length() + 4;
+        return n;
     }
 
     private void inspected(Inspection r, Throwable e, boolean truncated) {
@@ -244,6 +289,7 @@ public final class Exchange implements UpstreamListener {
         if (truncated) rec.scanWindowExceeded(px.config().scanWindow());
         rec.findings(r.findings());
         if (r.redacted() != null) rec.redactedRequest(r.redacted());
+        rec.announce(r.redacted() != null ? r.redacted().withBody(null) : recordedHead);
         if (r.block()) {
             String rule = r.rule() == null ? "inspection" : r.rule();
             refuse(403, "blocked by policy rule " + rule + " (flow " + rec.id() + ")",

@@ -48,6 +48,7 @@ public final class FlowRecorder {
     private final List<WsMessage> messages = new ArrayList<>();
     private String error;
     private boolean started;
+    private boolean announcePending;
     private boolean ended;
 
     public FlowRecorder(ProxyContext px, String client, FlowKind kind) {
@@ -73,6 +74,37 @@ public final class FlowRecorder {
         } catch (RuntimeException e) {
             log.warn("flow sink failed on started(): {}", e.toString());
         }
+    }
+
+    /**
+     * Like {@link #start} but holds the write-ahead record back until {@link #announce}: with inline
+     * inspection the head may carry secrets that redaction must replace before anything reaches the
+     * store. When the flow finishes without an announce, the sink sees only its end.
+     */
+    public void startHeld(FlowRequest head) {
+        this.request = head;
+        flow.request(head);
+        started = true;
+        announcePending = true;
+    }
+
+    /** Sends the held write-ahead record showing {@code shown} (the redacted head) as the request. */
+    public void announce(FlowRequest shown) {
+        if (!announcePending || ended) return;
+        announcePending = false;
+        flow.request(shown);
+        try {
+            px.config().sink().started(flow.build());
+        } catch (RuntimeException e) {
+            log.warn("flow sink failed on started(): {}", e.toString());
+        } finally {
+            flow.request(request);
+        }
+    }
+
+    /** The request head as recorded at start (the WebSocket upgrade request of a WebSocket flow). */
+    public FlowRequest request() {
+        return request;
     }
 
     public boolean startedRecording() {
@@ -141,7 +173,7 @@ public final class FlowRecorder {
                 body = new Body(body.size(), body.sha256(), redacted.body().recorded(), body.truncated());
             }
             flow.request(new FlowRequest(r.method(), r.scheme(), r.host(), r.port(), r.path(), r.query(),
-                    r.httpVersion(), r.headers(), body, requestTrailers, requestEnd));
+                    r.httpVersion(), r.headers(), body, requestTrailers, requestEnd, r.userinfo()));
         }
         if (responseHeaders != null) {
             flow.response(new FlowResponse(status, reason, responseVersion, responseHeaders, responseBody.finish(),

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Last handler of a client HTTP/1.1 connection (plain proxy port, or the inside of an intercepted
  * CONNECT tunnel). Validates each request head, hands CONNECT to {@link ConnectTunnelHandler},
  * and runs one {@link Exchange} at a time: after a request is read completely, further reads wait
- * (a {@code FlowControlHandler} in front holds pipelined requests) until the response is done.
+ * ({@link HeldReads} in front holds pipelined requests) until the response is done.
  *
  * <p>Buffers: request contents arriving here are passed to the current exchange, which owns them;
  * anything else is released here.
@@ -144,7 +144,7 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
         boolean bad = req.decoderResult().isFailure();
         String method = bad ? "-" : req.method().name();
         rec.start(new FlowRequest(method, session.scheme(), t == null ? null : t.host(), t == null ? 0 : t.port(),
-                bad ? null : abbreviate(req.uri()), null, req.protocolVersion().text(),
+                bad ? null : abbreviate(withoutUserinfo(req.uri())), null, req.protocolVersion().text(),
                 bad ? null : FlowRecorder.headers(req.headers()), null, null, null));
         if (decision != null) rec.policy(decision);
         else rec.error(why);
@@ -164,6 +164,16 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
     /** Gives up the channel to another protocol (after CONNECT): nothing more is read here. */
     void detach() {
         closing = true;
+    }
+
+    /** A refused target is recorded as text: without any {@code user:pass@} (it may be a credential). */
+    static String withoutUserinfo(String uri) {
+        int s = uri.indexOf("://");
+        int from = s < 0 ? 0 : s + 3;
+        int end = from;
+        while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) end++;
+        int at = uri.lastIndexOf('@', end - 1);
+        return at < from ? uri : uri.substring(0, from) + uri.substring(at + 1);
     }
 
     static String abbreviate(String s) {

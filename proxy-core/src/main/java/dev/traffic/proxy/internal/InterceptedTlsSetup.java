@@ -5,7 +5,6 @@ import dev.traffic.store.model.TlsInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import dev.traffic.proxy.internal.h2.H2ClientPipeline;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -73,7 +72,7 @@ final class InterceptedTlsSetup extends ChannelInboundHandlerAdapter {
             H2ClientPipeline.install(p, ctx.name(), px, session);
         } else {
             p.addAfter(ctx.name(), "http", new ProxyServerCodec(px.config().maxInitialLineLength(), px.config().maxHeaderSize()));
-            p.addAfter("http", "flow-control", new FlowControlHandler());
+            p.addAfter("http", "flow-control", new HeldReads());
             p.addAfter("flow-control", "client", new Http1ClientHandler(px, session));
         }
         for (Object m : early) ctx.fireChannelRead(m);

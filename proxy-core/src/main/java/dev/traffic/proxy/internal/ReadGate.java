@@ -6,9 +6,10 @@ import io.netty.util.AttributeKey;
 /**
  * Pauses reading on one channel for several independent reasons (peer not writable, sink full,
  * waiting for an upstream, between exchanges). The channel reads (autoRead) only while no reason
- * holds. Event-loop confined. Combined with a {@code FlowControlHandler} after the decoder, a
- * pause also holds back messages already decoded from the last read, so nothing is buffered by
- * the handlers themselves.
+ * holds. Event-loop confined. On a channel with {@link HeldReads} after its decoder (client HTTP/1.1
+ * connections) a pause is lazy: messages decoded while paused are held there, and autoRead is
+ * switched off only when one actually arrives, since every autoRead toggle is a syscall
+ * ({@code epoll_ctl}) and most pauses (one per exchange) see no data at all.
  */
 public final class ReadGate {
     public static final int PEER_UNWRITABLE = 1;
@@ -22,6 +23,7 @@ public final class ReadGate {
 
     private final Channel channel;
     private int reasons;
+    private HeldReads hold;
 
     private ReadGate(Channel channel) {
         this.channel = channel;
@@ -39,12 +41,33 @@ public final class ReadGate {
 
     public void pause(int reason) {
         reasons |= reason;
-        if (channel.config().isAutoRead()) channel.config().setAutoRead(false);
+        if (hold == null) stopSocketReads();
     }
 
     public void resume(int reason) {
         reasons &= ~reason;
-        if (reasons == 0 && !channel.config().isAutoRead()) channel.config().setAutoRead(true);
+        if (reasons != 0) return;
+        if (hold != null) {
+            hold.drain(); // may pause again
+            if (reasons != 0 || hold.holding()) return;
+        }
+        if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);
+    }
+
+    /** True while some reason holds. */
+    public boolean closed() {
+        return reasons != 0;
+    }
+
+    /** Switches autoRead off (a no-op when already off). */
+    void stopSocketReads() {
+        if (channel.config().isAutoRead()) channel.config().setAutoRead(false);
+    }
+
+    /** Attaches the handler that holds messages during lazy pauses; null detaches and applies the reasons to autoRead. */
+    void holdWith(HeldReads h) {
+        hold = h;
+        if (h == null && reasons != 0) stopSocketReads();
     }
 
     /** Forgets reasons without touching autoRead: the next {@link #resume} applies the result. */

@@ -21,6 +21,8 @@ public final class UpstreamConnection {
     private final Channel channel;
     private final UpstreamHandler handler;
     private int uses;
+    private boolean pooled;
+    private long idleSince;
     private String tlsVersion;
     private String tlsCipher;
     private String alpn;
@@ -76,6 +78,11 @@ public final class UpstreamConnection {
     /** True when this connection already served an exchange (a failure may then be a stale pooled connection). */
     public boolean reused() { return uses > 1; }
     void markUsed() { uses++; }
+    /** Idle in the pool (pool bookkeeping, event-loop confined). */
+    boolean pooled() { return pooled; }
+    void pooled(boolean v) { pooled = v; }
+    long idleSince() { return idleSince; }
+    void idleSince(long nanos) { idleSince = nanos; }
     public String tlsVersion() { return tlsVersion; }
     public String tlsCipher() { return tlsCipher; }
     public String alpn() { return alpn; }

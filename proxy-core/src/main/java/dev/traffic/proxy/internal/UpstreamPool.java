@@ -38,6 +38,7 @@ public final class UpstreamPool {
     private final ProxyContext px;
     private final EventLoop loop;
     private final Map<UpstreamKey, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    /** One timer per pooled connection, armed once and re-armed on expiry (not per release: cancel+schedule per request showed in profiles). */
     private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new IdentityHashMap<>();
     /** Live shared h2 connections (one per key), and the connections being made that may turn out h2. */
     private final Map<UpstreamKey, H2Upstream> h2 = new HashMap<>();
@@ -63,8 +64,7 @@ public final class UpstreamPool {
             ArrayDeque<UpstreamConnection> q = idle.get(key);
             while (q != null && !q.isEmpty()) {
                 UpstreamConnection c = q.pollLast();
-                ScheduledFuture<?> t = idleTimers.remove(c);
-                if (t != null) t.cancel(false);
+                c.pooled(false);
                 if (c.channel().isActive()) {
                     c.markUsed();
                     return loop.newSucceededFuture(c);
@@ -87,12 +87,24 @@ public final class UpstreamPool {
         }
         if (!c.channel().config().isAutoRead()) c.channel().config().setAutoRead(true); // notice a close while idle
         idle.computeIfAbsent(c.key(), k -> new ArrayDeque<>()).addLast(c);
-        long ms = px.config().poolIdleTimeout().toMillis();
+        c.pooled(true);
+        c.idleSince(System.nanoTime());
+        if (!idleTimers.containsKey(c)) armIdleTimer(c, px.config().poolIdleTimeout().toNanos());
+    }
+
+    /** Closes {@code c} once it has sat idle in the pool for the idle timeout; a connection in use waits for its next release. */
+    private void armIdleTimer(UpstreamConnection c, long delayNanos) {
         idleTimers.put(c, loop.schedule(() -> {
             idleTimers.remove(c);
+            if (!c.pooled() || !c.channel().isActive()) return; // in use (or gone): release() re-arms
+            long left = c.idleSince() + px.config().poolIdleTimeout().toNanos() - System.nanoTime();
+            if (left > 0) {
+                armIdleTimer(c, left);
+                return;
+            }
             removeIdle(c);
             c.channel().close();
-        }, ms, TimeUnit.MILLISECONDS));
+        }, delayNanos, TimeUnit.NANOSECONDS));
     }
 
     /** Closes every idle connection (shutdown). */
@@ -105,6 +117,7 @@ public final class UpstreamPool {
     }
 
     private void removeIdle(UpstreamConnection c) {
+        c.pooled(false);
         ArrayDeque<UpstreamConnection> q = idle.get(c.key());
         if (q != null) {
             q.remove(c);
@@ -170,7 +183,11 @@ public final class UpstreamPool {
             Channel ch = cf.channel();
             UpstreamConnection conn = new UpstreamConnection(key, ch, handler);
             conn.markUsed();
-            handler.onClose(() -> removeIdle(conn));
+            handler.onClose(() -> {
+                removeIdle(conn);
+                ScheduledFuture<?> t = idleTimers.remove(conn);
+                if (t != null) t.cancel(false);
+            });
             SslHandler ssl = ch.pipeline().get(SslHandler.class);
             if (ssl == null) {
                 px.config().events().upstreamConnected(key.host(), key.port(), false, System.nanoTime() - started);

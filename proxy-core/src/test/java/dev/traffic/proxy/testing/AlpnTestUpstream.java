@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * http/1.1), serving the same HttpObject routes on both: {@code /small} ("hello"),
  * {@code /headers} (echoes version and headers), {@code /grpc} (gRPC-style: body then trailers
  * {@code grpc-status: 0}), {@code /sse} (head, then 5 events 200 ms apart, scheduled on the event loop; send
- * times in {@link #sseSent}), {@code /bytes/N} (N zero bytes, sent while writable), {@code POST /sink} (answers size and SHA-256).
+ * times in {@link #sseSent}), {@code /bytes/N} (N zero bytes, sent while writable), {@code POST /sink} (answers size and SHA-256),
+ * {@code /goaway} (no answer: GOAWAY and close on h2, a plain close on http/1.1).
  */
 public final class AlpnTestUpstream implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -140,7 +141,9 @@ public final class AlpnTestUpstream implements AutoCloseable {
         private void respond(ChannelHandlerContext ctx) {
             String uri = req.uri();
             String path = uri.split("\\?")[0];
-            if (path.equals("/sink")) {
+            if (path.equals("/goaway")) {
+                goAway(ctx);
+            } else if (path.equals("/sink")) {
                 full(ctx, "size=" + sinkSize + " sha256=" + java.util.HexFormat.of().formatHex(sink.digest()), "text/plain");
             } else if (path.equals("/small")) {
                 full(ctx, "hello", "text/plain");
@@ -178,6 +181,17 @@ public final class AlpnTestUpstream implements AutoCloseable {
                 r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
                 ctx.write(r);
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        }
+
+        /** Mid-request: h2 announces GOAWAY (covering this stream) and closes; h1 just closes. */
+        private void goAway(ChannelHandlerContext ctx) {
+            Channel conn = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+            if (ctx.channel().parent() != null) {
+                conn.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame(
+                        io.netty.handler.codec.http2.Http2Error.NO_ERROR)).addListener(f -> conn.close());
+            } else {
+                conn.close();
             }
         }
 

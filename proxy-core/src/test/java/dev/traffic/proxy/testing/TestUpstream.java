@@ -51,6 +51,8 @@ public final class TestUpstream implements AutoCloseable {
     private final Path root;
     public final List<HttpRequest> requests = new CopyOnWriteArrayList<>();
     public final AtomicInteger connections = new AtomicInteger();
+    /** Connections that have closed (either side). */
+    public final AtomicInteger closedConnections = new AtomicInteger();
     private final List<ChannelHandlerContext> gated = new CopyOnWriteArrayList<>();
 
     /** How many {@code /gated} requests are waiting for {@link #releaseGated}. */
@@ -82,6 +84,7 @@ public final class TestUpstream implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        ch.closeFuture().addListener(f -> closedConnections.incrementAndGet());
                         if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         ch.pipeline().addLast(new HttpServerCodec()).addLast(new Handler());
                     }

@@ -139,11 +139,19 @@ public final class HarReader {
         int port = -1;
         String path = "/";
         String query = null;
+        String userinfo = text(r, "_userinfo", null);
         if (!url.isEmpty()) {
             URI u = parseUri(url);
             if (u != null) {
                 scheme = u.getScheme() == null ? "http" : u.getScheme().toLowerCase();
-                host = u.getHost() != null ? u.getHost() : u.getRawAuthority() == null ? "" : u.getRawAuthority();
+                String authority = u.getRawAuthority() == null ? "" : u.getRawAuthority();
+                if (u.getRawUserInfo() != null) userinfo = u.getRawUserInfo();
+                int at = authority.lastIndexOf('@');
+                if (u.getHost() == null && at >= 0) { // a registry-based authority: still split off the userinfo
+                    if (userinfo == null) userinfo = authority.substring(0, at);
+                    authority = authority.substring(at + 1);
+                }
+                host = u.getHost() != null ? u.getHost() : authority;
                 if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
                 port = u.getPort();
                 path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
@@ -158,7 +166,8 @@ public final class HarReader {
             body = body(pd, pd.has("text") ? null : pd.path("params"), r.path("bodySize").asLong(-1));
         }
         return new FlowRequest(text(r, "method", "GET"), scheme, host, port, path, query,
-                text(r, "httpVersion", null), headers, body, headers(r.path("_trailers")), time(text(r, "_end", null)));
+                text(r, "httpVersion", null), headers, body, headers(r.path("_trailers")), time(text(r, "_end", null)),
+                userinfo);
     }
 
     private static FlowResponse response(JsonNode r) {

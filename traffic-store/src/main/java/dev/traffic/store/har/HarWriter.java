@@ -104,6 +104,8 @@ public final class HarWriter implements AutoCloseable {
         g.writeStringField("method", rq == null ? "CONNECT" : rq.method());
         g.writeStringField("url", rq == null ? "" : rq.url());
         g.writeStringField("httpVersion", rq == null || rq.httpVersion() == null ? "" : rq.httpVersion());
+        // kept beside the url, not in it: a redaction marker there would not parse as a URL
+        if (rq != null && rq.userinfo() != null) g.writeStringField("_userinfo", rq.userinfo());
         List<Header> headers = rq == null ? List.of() : rq.headers();
         writeCookies(headers, "cookie");
         writeHeaders("headers", headers);

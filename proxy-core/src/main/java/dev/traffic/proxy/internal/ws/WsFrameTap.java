@@ -30,6 +30,8 @@ public final class WsFrameTap {
     private Instant started;
     private long size;
     private ByteArrayOutputStream kept;
+    private boolean atStart; // feed(boundaries) stopped before a message's first byte
+    private boolean emitted; // a message was emitted during this feed step
 
     public WsFrameTap(WsMessage.Direction direction, int cap, Consumer<WsMessage> out) {
         this.direction = direction;
@@ -39,22 +41,57 @@ public final class WsFrameTap {
 
     /** Looks at the readable bytes of {@code buf} (indices untouched). */
     public void feed(ByteBuf buf) {
-        int i = buf.readerIndex();
-        int end = buf.writerIndex();
-        while (i < end) {
+        feed(buf, buf.readerIndex(), buf.writerIndex(), false);
+    }
+
+    /**
+     * Looks at bytes [from, to) of {@code buf}; returns the index it stopped at. With
+     * {@code boundaries} it stops early at message edges, for {@link WsMessageGate}: right after the
+     * byte that completed a data message (the message was emitted), and just before the first
+     * header byte of a frame that starts a new data message (call again from there to go on).
+     */
+    public int feed(ByteBuf buf, int from, int to, boolean boundaries) {
+        int i = from;
+        while (i < to) {
             if (payloadLeft < 0) {
+                if (boundaries && headerLen == 0 && !inMessage && !atStart && startsMessage(buf.getByte(i))) {
+                    atStart = true;
+                    return i;
+                }
+                atStart = false;
                 header[headerLen++] = buf.getByte(i++);
                 int need = headerNeed();
                 if (headerLen == need) startFrame();
-                continue;
+            } else {
+                int n = (int) Math.min(payloadLeft, to - i);
+                if (isData()) keep(buf, i, n);
+                i += n;
+                payloadLeft -= n;
+                maskPos += n;
+                if (payloadLeft == 0) endFrame();
             }
-            int n = (int) Math.min(payloadLeft, end - i);
-            if (isData()) keep(buf, i, n);
-            i += n;
-            payloadLeft -= n;
-            maskPos += n;
-            if (payloadLeft == 0) endFrame();
+            if (boundaries && emitted) {
+                emitted = false;
+                return i;
+            }
         }
+        emitted = false;
+        return i;
+    }
+
+    private static boolean startsMessage(byte first) {
+        int op = first & 0x0f;
+        return op == 1 || op == 2;
+    }
+
+    /** True while a data message has started and not yet completed. */
+    public boolean inMessage() {
+        return inMessage;
+    }
+
+    /** True between frames (nothing of a frame read yet): a frame may be injected here. */
+    public boolean atFrameBoundary() {
+        return payloadLeft < 0 && headerLen == 0;
     }
 
     /** Header length once the first two bytes are known (then grows with length/mask fields). */
@@ -121,8 +158,9 @@ public final class WsFrameTap {
     }
 
     private void emit() {
-        out.accept(new WsMessage(direction, started, text, kept.toByteArray(), size, size > kept.size()));
         inMessage = false;
+        emitted = true;
+        out.accept(new WsMessage(direction, started, text, kept.toByteArray(), size, size > kept.size()));
         kept = null;
     }
 }

@@ -14,8 +14,9 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Last handler of one side of an upgraded WebSocket connection: every byte read is shown to the
  * direction's {@link WsFrameTap} and written unchanged to the other side (masks and extensions
- * stay as the endpoints made them). Backpressure: reading pauses while the other side is not
- * writable. When either side closes, the other is flushed and closed and the flow ends.
+ * stay as the endpoints made them), or, client to server with an inspector, handed to the
+ * {@link WsMessageGate}, which holds each message until inspected. Backpressure: reading pauses
+ * while the other side is not writable. When either side closes, the other is flushed and closed and the flow ends.
  * Buffers: each ByteBuf read is handed to the peer's write (which releases it); anything else
  * (e.g. the HTTP decoder's last empty content after the 101) is released here.
  */
@@ -26,6 +27,7 @@ final class WsRelay extends ChannelInboundHandlerAdapter {
         final Channel upstream;
         final FlowRecorder rec;
         final WsRecordBudget budget;
+        WsMessageGate gate; // client-to-server inspection, or null
         boolean ended;
 
         Session(Channel client, Channel upstream, FlowRecorder rec, WsRecordBudget budget) {
@@ -38,6 +40,7 @@ final class WsRelay extends ChannelInboundHandlerAdapter {
         void end(String error) {
             if (ended) return;
             ended = true;
+            if (gate != null) gate.releaseAll();
             if (error != null) rec.error(error);
             budget.finish();
             rec.finish();
@@ -52,7 +55,7 @@ final class WsRelay extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final Channel peer;
-    private final WsFrameTap tap;
+    private final WsFrameTap tap; // null: the session's gate handles this direction
     private boolean flushPeer;
 
     WsRelay(Session session, Channel peer, WsFrameTap tap) {
@@ -69,6 +72,10 @@ final class WsRelay extends ChannelInboundHandlerAdapter {
         }
         if (!b.isReadable()) {
             b.release();
+            return;
+        }
+        if (tap == null) { // the gate inspects, records and forwards (or blocks) this direction
+            session.gate.read(b);
             return;
         }
         tap.feed(b);

@@ -21,7 +21,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  * back after hop-by-hop stripping (RFC 9110 7.8) and {@code Sec-WebSocket-Extensions} is removed,
  * so no compression is negotiated and recorded messages are readable. When the upstream answers
  * 101 the client gets the 101, then both connections leave HTTP: their codecs are removed and a
- * {@link WsRelay} moves the raw bytes both ways while {@link WsFrameTap}s record the messages.
+ * {@link WsRelay} moves the raw bytes both ways while {@link WsFrameTap}s record the messages (with
+ * an inspector that inspects messages, a {@link WsMessageGate} holds client messages until inspected).
  */
 public final class WsUpgrade {
     private WsUpgrade() {}
@@ -52,10 +53,12 @@ public final class WsUpgrade {
         int cap = px.config().maxBodyRecord();
         WsRecordBudget budget = new WsRecordBudget(rec, cap);
         WsRelay.Session session = new WsRelay.Session(client, upstream, rec, budget);
+        WsFrameTap toClientTap = new WsFrameTap(WsMessage.Direction.SERVER_TO_CLIENT, cap, budget);
+        boolean inspect = px.config().inspector() != null && px.config().inspector().inspectsMessages();
+        if (inspect) session.gate = new WsMessageGate(px, session, budget, toClientTap);
         WsRelay toUpstream = new WsRelay(session, upstream,
-                new WsFrameTap(WsMessage.Direction.CLIENT_TO_SERVER, cap, budget));
-        WsRelay toClient = new WsRelay(session, client,
-                new WsFrameTap(WsMessage.Direction.SERVER_TO_CLIENT, cap, budget));
+                inspect ? null : new WsFrameTap(WsMessage.Direction.CLIENT_TO_SERVER, cap, budget));
+        WsRelay toClient = new WsRelay(session, client, toClientTap);
 
         ChannelPipeline cp = client.pipeline();
         cp.addLast("ws", toUpstream);

@@ -64,4 +64,52 @@ class WsFrameTapTest {
             assertThat(got.get(2).size()).isZero();
         }
     }
+
+    /**
+     * Boundary mode (what the inspection gate relies on): at every split, feeding stops exactly
+     * before each data message's first byte and right after its last, so the bytes of a message
+     * (with control frames inside it) can be held and those between messages forwarded.
+     */
+    @Test
+    void boundaryModeStopsExactlyAtMessageEdgesAtEverySplit() {
+        byte[] mask = {9, 8, 7, 6};
+        byte[] ping = frame(9, true, "p".getBytes(StandardCharsets.UTF_8), mask);
+        byte[] m1a = frame(1, false, "ab".getBytes(StandardCharsets.UTF_8), mask);
+        byte[] inner = frame(10, true, new byte[0], mask);
+        byte[] m1b = frame(0, true, "cd".getBytes(StandardCharsets.UTF_8), mask);
+        byte[] m2 = frame(2, true, new byte[300], mask);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (byte[] f : new byte[][] {ping, m1a, inner, m1b, ping, m2}) wire.writeBytes(f);
+        byte[] bytes = wire.toByteArray();
+        int m1Start = ping.length;
+        int m1End = m1Start + m1a.length + inner.length + m1b.length;
+        int m2Start = m1End + ping.length;
+        List<Integer> expected = List.of(m1Start, m1End, m2Start, bytes.length);
+        for (int split : new int[] {1, 2, 5, 11, 64, bytes.length}) {
+            List<WsMessage> got = new ArrayList<>();
+            WsFrameTap tap = new WsFrameTap(WsMessage.Direction.CLIENT_TO_SERVER, 1000, got::add);
+            List<Integer> stops = new ArrayList<>();
+            for (int at = 0; at < bytes.length; at += split) {
+                ByteBuf b = Unpooled.wrappedBuffer(bytes);
+                int end = Math.min(at + split, bytes.length);
+                int i = at;
+                while (i < end) {
+                    int j = tap.feed(b, i, end, true);
+                    if (j < end) stops.add(j);
+                    else if (j == bytes.length) stops.add(j);
+                    i = j;
+                }
+                b.release();
+            }
+            assertThat(got).as("split %d", split).hasSize(2);
+            assertThat(new String(got.get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("abcd");
+            assertThat(got.get(1).size()).isEqualTo(300);
+            // every message edge that falls inside a fed range is a stop (edges on a range end need none)
+            for (int edge : expected) {
+                boolean onRangeEnd = edge % split == 0 || edge == bytes.length;
+                if (!onRangeEnd) assertThat(stops).as("split %d edge %d", split, edge).contains(edge);
+            }
+            assertThat(stops).as("split %d", split).allMatch(expected::contains);
+        }
+    }
 }
