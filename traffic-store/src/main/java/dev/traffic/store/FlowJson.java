@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.traffic.store.internal.IsoInstant;
 import dev.traffic.store.model.Flow;
+import dev.traffic.store.model.Header;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -28,16 +30,51 @@ public final class FlowJson {
     /** A mapper that knows {@link Instant} (as ISO text) and ignores unknown properties. */
     public static ObjectMapper newMapper() {
         SimpleModule time = new SimpleModule("instant-iso");
+        // exactly Instant.toString()/parse, without the general formatter (see IsoInstant)
         time.addSerializer(Instant.class, new JsonSerializer<>() {
             @Override
             public void serialize(Instant v, JsonGenerator g, SerializerProvider p) throws IOException {
-                g.writeString(v.toString());
+                char[] buf = new char[40];
+                g.writeString(buf, 0, IsoInstant.format(v, buf));
             }
         });
         time.addDeserializer(Instant.class, new JsonDeserializer<>() {
             @Override
             public Instant deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    return IsoInstant.parse(java.nio.CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()));
+                }
                 return Instant.parse(p.getValueAsString());
+            }
+        });
+        // the most frequent object in a flow record: written and read without reflection
+        time.addSerializer(Header.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Header h, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeStartObject();
+                g.writeStringField("name", h.name());
+                g.writeStringField("value", h.value());
+                g.writeEndObject();
+            }
+        });
+        time.addDeserializer(Header.class, new JsonDeserializer<>() {
+            @Override
+            public Header deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                if (p.currentToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    return (Header) c.handleUnexpectedToken(Header.class, p);
+                }
+                String name = null;
+                String value = null;
+                for (String f; (f = p.nextFieldName()) != null; ) {
+                    p.nextToken();
+                    if (f.equals("name")) name = p.getValueAsString();
+                    else if (f.equals("value")) value = p.getValueAsString();
+                    else p.skipChildren();
+                }
+                if (name == null || value == null) {
+                    return (Header) c.reportInputMismatch(Header.class, "header without name or value");
+                }
+                return new Header(name, value);
             }
         });
         ObjectMapper m = new ObjectMapper();

@@ -1,6 +1,8 @@
 package dev.traffic.store;
 
 import dev.traffic.store.index.Indexer;
+import dev.traffic.store.index.RecentFlows;
+import dev.traffic.store.internal.ItemQueue;
 import dev.traffic.store.internal.LeafFile;
 import dev.traffic.store.internal.MerkleLog;
 import dev.traffic.store.internal.StoreKey;
@@ -25,16 +27,16 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable flow store the proxy writes to: a {@link FlowSink} whose calls only enqueue; one
- * writer thread appends to the journal (source of truth), one indexer thread feeds Lucene from
- * the journal. One writing process per store directory ({@code writer.lock}); readers in other
+ * The durable flow store the proxy writes to: a {@link FlowSink} whose calls only enqueue (lock-free,
+ * see {@link ItemQueue}); one writer thread appends to the journal (source of truth) and hands each
+ * appended flow to one indexer thread, which feeds Lucene once the flow is durable (reading the
+ * journal only to catch up). One writing process per store directory ({@code writer.lock}); readers in other
  * processes use {@link StoreReader}. Open with {@link #open}, always {@link #close}.
  */
 public final class FlowStore implements FlowSink {
@@ -43,12 +45,15 @@ public final class FlowStore implements FlowSink {
     private final StoreLayout layout;
     private final StoreOptions options;
     private final String session;
-    private final LinkedBlockingQueue<StoreWriter.Item> queue = new LinkedBlockingQueue<>();
+    private final ItemQueue<StoreWriter.Item> queue;
     private final ConcurrentLinkedQueue<Runnable> whenWritable = new ConcurrentLinkedQueue<>();
     /** Body bytes waiting in the queue: with the item count, what {@link #writable()} limits. */
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<java.util.function.Consumer<Boolean>> healthListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final long MAX_QUEUED_BYTES = 64L << 20;
+    /** Appended flows held for the indexer (so it need not decode them from the journal); past this it reads the journal. */
+    private static final int RECENT_FLOWS = 8192;
+    private static final long RECENT_BYTES = 32L << 20;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final StoreWriter writer;
@@ -62,12 +67,15 @@ public final class FlowStore implements FlowSink {
         this.layout = layout;
         this.options = options;
         this.session = options.session() != null ? options.session() : FlowId.next();
+        // producers wake a busy writer early only when a quarter of the queue's capacity is used
+        this.queue = new ItemQueue<>(Math.max(1, options.queueCapacity() / 4));
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.warnings = state.warnings();
         JournalWriter journal = new JournalWriter(layout.journalDir(), options.segmentBytes());
         journal.openSegment(state.lastSeq() + 1);
-        this.indexer = options.index() ? Indexer.start(layout, options.maxIndexedBodyBytes()) : null;
+        RecentFlows recent = options.index() ? new RecentFlows(RECENT_FLOWS, RECENT_BYTES) : null;
+        this.indexer = options.index() ? Indexer.start(layout, options.maxIndexedBodyBytes(), recent) : null;
         this.writer = new StoreWriter(layout, options, queue, journal, leaves, merkle, key.getPrivate(), state.lastSeq(),
                 seq -> { if (indexer != null) indexer.durable(seq); },
                 this::drained,
@@ -75,6 +83,7 @@ public final class FlowStore implements FlowSink {
                     for (java.util.function.Consumer<Boolean> l : healthListeners) l.accept(ok);
                     if (ok) drained();
                 }, queuedBytes);
+        writer.handOver(recent);
         writer.begin(session, state.unfinished());
         this.writerThread = new Thread(() -> {
             try {
@@ -229,7 +238,7 @@ public final class FlowStore implements FlowSink {
     private void enqueue(StoreWriter.Item item) {
         if (closed) throw new IllegalStateException("flow store is closed");
         queuedBytes.addAndGet(StoreWriter.bytes(item));
-        queue.add(item); // never blocks: callers honour writable() for backpressure
+        queue.add(item, false); // never blocks: callers honour writable() for backpressure
     }
 
     @Override
@@ -289,7 +298,7 @@ public final class FlowStore implements FlowSink {
     public void flush() {
         if (closed) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new StoreWriter.Flush(done));
+        queue.add(new StoreWriter.Flush(done), true);
         try {
             done.get(30, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -297,6 +306,11 @@ public final class FlowStore implements FlowSink {
         } catch (Exception e) {
             throw new IllegalStateException("store flush failed", e);
         }
+    }
+
+    /** Highest seq the indexer has added (not necessarily committed yet); 0 without an index. */
+    public long indexedSeq() {
+        return indexer == null ? 0 : indexer.indexedSeq();
     }
 
     /** Waits until the index has caught up with everything durable now (tests, reindex). */
@@ -308,7 +322,7 @@ public final class FlowStore implements FlowSink {
     public void close() {
         if (closed) return;
         closed = true;
-        queue.add(new StoreWriter.Stop());
+        queue.add(new StoreWriter.Stop(), true);
         try {
             writerThread.join(TimeUnit.MINUTES.toMillis(2));
             if (indexer != null) indexer.close();

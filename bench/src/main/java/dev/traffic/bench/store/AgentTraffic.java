@@ -56,6 +56,35 @@ public final class AgentTraffic {
                 Body.EMPTY, Body.EMPTY, "application/json", 5 + rnd.nextInt(200));
     }
 
+    private static final Body SMALL_JSON = body(("{\"ok\":true,\"items\":[{\"id\":1,\"name\":\"alpha\"},{\"id\":2,\"name\":\"beta\"}],"
+            + "\"note\":\"a small JSON answer of about two hundred bytes, like the proxy harness serves\",\"pad\":\"xxxxxxxxxxxx\"}")
+            .getBytes(StandardCharsets.UTF_8));
+
+    /**
+     * A small HTTPS keep-alive exchange like the proxy harness makes: GET with 8 request headers,
+     * 200 OK with 8 response headers and a ~200-byte JSON body (the same bytes every time).
+     */
+    public Flow smallHttps() {
+        n++;
+        clock = clock.plusMillis(1);
+        Instant t = Instant.now();
+        String host = HOSTS[rnd.nextInt(HOSTS.length)];
+        String path = "/v1/" + WORDS[rnd.nextInt(WORDS.length)] + "/" + rnd.nextInt(10000);
+        List<Header> rq = List.of(new Header("Host", host), new Header("User-Agent", "curl/8.5.0"),
+                new Header("Accept", "*/*"), new Header("Accept-Encoding", "gzip, deflate"),
+                new Header("Accept-Language", "en-US"), new Header("Connection", "keep-alive"),
+                new Header("X-Request-Id", Long.toHexString(rnd.nextLong())), new Header("Cache-Control", "no-cache"));
+        List<Header> rs = List.of(new Header("Content-Type", "application/json; charset=utf-8"),
+                new Header("Content-Length", Long.toString(SMALL_JSON.size())), new Header("Date", "Thu, 26 Nov 2026 23:00:00 GMT"),
+                new Header("Server", "nginx"), new Header("Cache-Control", "private, max-age=0"),
+                new Header("ETag", "\"" + Long.toHexString(rnd.nextLong()) + "\""), new Header("Vary", "Accept-Encoding"),
+                new Header("Strict-Transport-Security", "max-age=31536000"));
+        return Flow.builder().client("127.0.0.1:" + (30000 + rnd.nextInt(16))).start(t).end(t.plusNanos(180_000))
+                .request(new FlowRequest("GET", "https", host, 443, path, null, "HTTP/1.1", rq, Body.EMPTY, null, t.plusNanos(20_000)))
+                .response(new FlowResponse(200, "OK", "HTTP/1.1", rs, SMALL_JSON, null, t.plusNanos(150_000), t.plusNanos(180_000)))
+                .build();
+    }
+
     private Flow llm() {
         // the prompt grows each turn (agents re-send the whole conversation), reset past 500 KB
         if (conversation.length() > 500_000 || conversation.length() == 0) {

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: durable journal appends of metadata-only flows (1000 per invocation, then flush = fsync),
- * and building one Lucene document for an agent-like flow. The store is fresh per trial.
+ * building one Lucene document for an agent-like flow, and recording + indexing small HTTPS flows.
+ * The stores are fresh per trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +40,10 @@ public class JournalAppendBench {
     private FlowStore store;
     private Flow[] small;
     private Flow[] agent;
+    private Flow[] https;
+    private Flow[] heads;
+    private Path indexedDir;
+    private FlowStore indexed;
     private int i;
 
     @Setup(Level.Trial)
@@ -50,14 +55,44 @@ public class JournalAppendBench {
         for (int k = 0; k < small.length; k++) small[k] = g.small();
         agent = new Flow[64];
         for (int k = 0; k < agent.length; k++) agent[k] = g.next();
+        https = new Flow[4096];
+        heads = new Flow[4096];
+        for (int k = 0; k < https.length; k++) {
+            https[k] = g.smallHttps();
+            heads[k] = https[k].toBuilder().response(null).end(null).build();
+        }
+        indexedDir = Files.createTempDirectory("store-bench");
+        indexed = FlowStore.open(indexedDir, StoreOptions.defaults());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         store.close();
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        indexed.close();
+        for (Path d : new Path[] {dir, indexedDir}) {
+            try (var s = Files.walk(d)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
+    }
+
+    /**
+     * The whole store per small HTTPS flow as the proxy records it (started + ended, 8+8 headers,
+     * 200-byte body), journal and index: 1000 flows, then until they are durable and indexed.
+     * Run pinned ({@code taskset -c 1}) the time per op approximates the store's CPU per flow;
+     * {@link StoreCpuPerFlow} measures CPU time directly at a steady rate.
+     */
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public void recordAndIndexSmallHttps() {
+        for (int k = 0; k < 1000; k++) {
+            while (!indexed.writable()) LockSupport.parkNanos(50_000);
+            int j = i++ & 4095;
+            indexed.started(heads[j]);
+            indexed.ended(https[j]);
+        }
+        indexed.flush();
+        while (indexed.indexedSeq() < indexed.durableSeq()) LockSupport.parkNanos(200_000);
     }
 
     @Benchmark

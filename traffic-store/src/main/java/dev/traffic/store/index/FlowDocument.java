@@ -75,7 +75,10 @@ public final class FlowDocument {
         if (rs != null) {
             d.add(new IntPoint(FlowFields.STATUS, rs.status()));
             d.add(new NumericDocValuesField(FlowFields.STATUS, rs.status()));
-            keyword(d, FlowFields.VERSION, rs.httpVersion());
+            // the same term twice in a field adds nothing to matching, only indexing work
+            if (rq == null || rs.httpVersion() == null || !rs.httpVersion().equalsIgnoreCase(rq.httpVersion())) {
+                keyword(d, FlowFields.VERSION, rs.httpVersion());
+            }
             headers(d, rs.headers());
             headers(d, rs.trailers());
             keyword(d, FlowFields.CTYPE, mediaType(rs.header("content-type")));

@@ -26,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single indexer thread: follows the journal (the same way {@code tail} does, never the
- * proxy's event loops) and adds each flow to the Lucene index, committing at most once a second
- * with the last indexed seq in the commit's user data, so readers in other processes see flows
- * within about a second and know where the journal tail beyond the index begins. On start it
+ * The single indexer thread (never the proxy's event loops): adds each durable flow to the Lucene
+ * index, taking it from the writer's hand-over ({@link RecentFlows}) or, when it is not there,
+ * reading it from the journal (the same way {@code tail} does). It commits every
+ * {@link #COMMIT_BUSY_NANOS 5 s} while flows keep coming and half a second after they stop, with
+ * the last indexed seq in the commit's user data, so readers in other processes know where the
+ * journal tail beyond the index begins (they index that tail themselves). On start it
  * catches up with whatever the journal holds past the last commit; a damaged index is deleted
  * and rebuilt from the journal with a warning. Expired seqs (retention) are deleted. While following
  * it uses at most about a quarter of a core (it pauses three times as long as it worked).
@@ -37,7 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class Indexer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
     public static final String LAST_SEQ = "lastSeq";
-    private static final long COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest time between commits while flows keep arriving. */
+    static final long COMMIT_BUSY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** No new flow for this long counts as quiet: commit what is pending. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long EXPIRE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final StoreLayout layout;
     private final int maxBodyBytes;
@@ -45,16 +51,20 @@ public final class Indexer implements AutoCloseable {
     private final IndexWriter writer;
     private final JournalCursor cursor;
     private final Thread thread;
+    private final RecentFlows recent;
+    /** Set when flows came from {@link #recent}: the journal cursor must move past this record before it is read again. */
+    private RecentFlows.Appended cursorAt;
     private final Object monitor = new Object();
     private volatile long durable;
     private volatile long committed;
-    private long indexed;
+    private volatile long indexed;
     private long deletedBelow;
     private volatile boolean closed;
     private volatile boolean commitSoon;
 
-    private Indexer(StoreLayout layout, int maxBodyBytes, boolean startThread) throws IOException {
+    private Indexer(StoreLayout layout, int maxBodyBytes, RecentFlows recent, boolean startThread) throws IOException {
         this.layout = layout;
+        this.recent = recent;
         this.maxBodyBytes = maxBodyBytes;
         Files.createDirectories(layout.indexDir());
         this.dir = FSDirectory.open(layout.indexDir());
@@ -74,9 +84,18 @@ public final class Indexer implements AutoCloseable {
         }
     }
 
-    /** Opens the index (rebuilding it when damaged) and starts the indexer thread. */
+    /** Opens the index (rebuilding it when damaged) and starts the indexer thread; it reads flows from the journal only. */
     public static Indexer start(StoreLayout layout, int maxBodyBytes) throws IOException {
-        return new Indexer(layout, maxBodyBytes, true);
+        return start(layout, maxBodyBytes, null);
+    }
+
+    /**
+     * Opens the index (rebuilding it when damaged) and starts the indexer thread, which takes the
+     * writer's freshly appended flows from {@code recent} once they are durable and reads the journal
+     * for anything not there. {@code recent} may be null.
+     */
+    public static Indexer start(StoreLayout layout, int maxBodyBytes, RecentFlows recent) throws IOException {
+        return new Indexer(layout, maxBodyBytes, recent, true);
     }
 
     /**
@@ -85,7 +104,7 @@ public final class Indexer implements AutoCloseable {
      */
     public static long rebuild(StoreLayout layout, int maxBodyBytes, LongConsumer progress) throws IOException {
         deleteIndex(layout.indexDir());
-        try (Indexer ix = new Indexer(layout, maxBodyBytes, false)) {
+        try (Indexer ix = new Indexer(layout, maxBodyBytes, null, false)) {
             while (ix.step(progress) > 0) { }
             ix.commit();
             return ix.indexed;
@@ -147,13 +166,18 @@ public final class Indexer implements AutoCloseable {
     /** Waits until a commit covers {@code seq} (or the timeout passes). */
     public void awaitIndexed(long seq, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        commitSoon = true;
         synchronized (monitor) {
-            monitor.notifyAll();
             while (committed < seq && System.nanoTime() < deadline) {
-                monitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                commitSoon = true; // again each round: one commit may come before the indexer reached seq
+                monitor.notifyAll();
+                monitor.wait(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             }
         }
+    }
+
+    /** Highest seq added to the index writer (searchable by this process's readers after the next commit). */
+    public long indexedSeq() {
+        return indexed;
     }
 
     public long committedSeq() {
@@ -162,30 +186,42 @@ public final class Indexer implements AutoCloseable {
 
     private void loop() {
         long lastCommit = System.nanoTime();
+        long lastNew = lastCommit;
+        long lastExpire = 0;
         while (!closed) {
             try {
-                long s0 = System.nanoTime();
+                long s0 = cpuNanos();
                 int n = step(null);
                 long now = System.nanoTime();
+                if (n > 0) lastNew = now;
                 if (n > 0 && !closed && !commitSoon) {
                     // at most ~25% of a core while recording: the proxy's event loops come first, the
-                    // index may lag in a burst (readers search the journal tail meanwhile) and catches up
-                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(3 * (now - s0), 2_000_000_000L));
+                    // index may lag in a burst (readers search the journal tail meanwhile) and catches up.
+                    // CPU time, not wall time: on a busy core wall time counts the time others ran
+                    // too, and the indexer would starve itself (and the hand-over would overflow)
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(3 * (cpuNanos() - s0), 2_000_000_000L));
                 }
-                if (indexed > committed && (now - lastCommit >= COMMIT_NANOS || commitSoon)) {
+                // a commit costs a flush of a small segment, fsyncs and merges: while flows keep coming,
+                // commit every few seconds (readers index the journal past the last commit themselves);
+                // once the flow stops, commit soon, so readers then have nothing left to index
+                if (indexed > committed && (commitSoon || now - lastCommit >= COMMIT_BUSY_NANOS
+                        || (now - lastNew >= QUIET_NANOS && now - lastCommit >= QUIET_NANOS))) {
                     commit();
-                    lastCommit = now;
+                    lastCommit = System.nanoTime();
                     commitSoon = false;
                 }
                 if (n == 0) {
                     synchronized (monitor) {
-                        if (!closed && durable <= indexed && !commitSoon) monitor.wait(indexed > committed ? 200 : 1000);
+                        if (!closed && !commitSoon) {
+                            // nothing durable left: sleep until told; durable but not found (a segment
+                            // being switched): look again shortly
+                            monitor.wait(durable > indexed ? 20 : indexed > committed ? QUIET_NANOS / 2_000_000 : 1000);
+                        }
                     }
-                    if (indexed > committed && System.nanoTime() - lastCommit >= COMMIT_NANOS / 2) {
-                        commit();
-                        lastCommit = System.nanoTime();
+                    if (System.nanoTime() - lastExpire >= EXPIRE_NANOS) {
+                        expire();
+                        lastExpire = System.nanoTime();
                     }
-                    expire();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -202,16 +238,46 @@ public final class Indexer implements AutoCloseable {
         }
     }
 
-    /** Indexes up to a batch of new journal records; returns how many flows it added. */
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
+
+    /** This thread's CPU time when the JVM can tell, else wall time. */
+    private static long cpuNanos() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    /**
+     * Indexes up to a batch of new flows; returns how many it added. Each next seq comes from the
+     * writer's hand-over when it is there and durable, else from the journal (catch-up after a
+     * start, a full hand-over, {@code rebuild}).
+     */
     private int step(LongConsumer progress) throws IOException {
         List<org.apache.lucene.document.Document> docs = new ArrayList<>();
         long last = indexed;
-        for (int i = 0; i < 2000; i++) {
+        long limit = thread == null ? Long.MAX_VALUE : durable;
+        for (int i = 0; i < 4000 && docs.size() < 2000; i++) {
+            RecentFlows.Appended a = recent == null ? null : recent.take(last + 1);
+            if (a != null) {
+                if (a.flow().seq() > limit) {
+                    recent.offer(a.flow(), a.segment(), a.offset()); // not durable yet: put back, index later
+                    break;
+                }
+                docs.add(FlowDocument.of(a.flow(), a.segment(), a.offset(), maxBodyBytes));
+                last = a.flow().seq();
+                cursorAt = a; // the cursor did not move: reposition it before reading the journal again
+                continue;
+            }
+            if (last + 1 > limit) break;
+            if (cursorAt != null) {
+                cursor.seekTo(layout.journalDir().resolve(Segments.name(cursorAt.segment())), cursorAt.offset(), last + 1);
+                cursorAt = null;
+            }
             JournalCursor.Entry e = cursor.next();
             if (e == null) break;
             if (e.record().type() != Segments.FLOW) continue;
             long seq = FlowRecords.seq(e.record().payload());
             if (seq <= last) continue;
+            if (recent != null) recent.take(seq);
             Flow f = FlowRecords.decode(e.record().payload(), e.channel());
             docs.add(FlowDocument.of(f, Segments.firstSeq(e.segment()), e.record().offset(), maxBodyBytes));
             last = seq;

@@ -21,15 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's single writer thread: drains the queue in batches, assigns dense seqs, appends
- * START/BLOB/FLOW records, fsyncs journal then leaf hashes at most every fsync interval (or at
+ * The store's single writer thread: drains the queue in batches (while busy it looks every
+ * {@link #BUSY_POLL_NANOS 5 ms} by itself, so producers need not wake it; one file write per batch),
+ * assigns dense seqs, appends START/BLOB/FLOW records, offers appended flows to the indexer
+ * ({@link dev.traffic.store.index.RecentFlows}), fsyncs journal then leaf hashes at most every fsync interval (or at
  * once for {@code flush}), signs checkpoints, rolls segments and applies retention. On an I/O
  * error it marks itself unhealthy, rolls back to the last durable state and retries every second
  * with the same items, so nothing handed over is lost or duplicated.
@@ -46,7 +47,7 @@ public final class StoreWriter implements Runnable {
 
     private final StoreLayout layout;
     private final StoreOptions options;
-    private final LinkedBlockingQueue<Item> queue;
+    private final ItemQueue<Item> queue;
     private final JournalWriter journal;
     private final LeafFile leaves;
     private final PrivateKey key;
@@ -54,11 +55,16 @@ public final class StoreWriter implements Runnable {
     private final Map<String, Flow> open = new LinkedHashMap<>();
     private final List<Item> sinceSync = new ArrayList<>();
     private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    /** While busy, the writer looks at the queue this often by itself (producers do not wake it). */
+    static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private final LongConsumer onDurable;
     private final Runnable onDrained;
     private final java.util.concurrent.atomic.AtomicLong queuedBytes;
     private final HealthListener health;
     private MerkleLog merkle;
+    /** Where appended flows go for the indexer (null: no index). */
+    private dev.traffic.store.index.RecentFlows recent;
     private MerkleLog merkleAtSync;
     private long nextSeq;
     private volatile long durableSeq;
@@ -76,7 +82,7 @@ public final class StoreWriter implements Runnable {
         void changed(boolean healthy, Throwable cause);
     }
 
-    public StoreWriter(StoreLayout layout, StoreOptions options, LinkedBlockingQueue<Item> queue, JournalWriter journal,
+    public StoreWriter(StoreLayout layout, StoreOptions options, ItemQueue<Item> queue, JournalWriter journal,
             LeafFile leaves, MerkleLog merkle, PrivateKey key, long lastSeq, LongConsumer onDurable, Runnable onDrained,
             HealthListener health, java.util.concurrent.atomic.AtomicLong queuedBytes) {
         this.queuedBytes = queuedBytes;
@@ -96,6 +102,11 @@ public final class StoreWriter implements Runnable {
         this.onDrained = onDrained;
         this.health = health;
         this.retention = new Retention(layout, options);
+    }
+
+    /** Offers every appended flow (seq assigned, as the journal holds it) to the indexer through {@code r}. Before {@link #begin}. */
+    public void handOver(dev.traffic.store.index.RecentFlows r) {
+        recent = r;
     }
 
     public boolean healthy() {
@@ -131,17 +142,23 @@ public final class StoreWriter implements Runnable {
     public void run() {
         List<Item> batch = new ArrayList<>();
         boolean stopping = false;
+        boolean busy = false;
         while (!stopping || !batch.isEmpty()) {
             try {
+                if (Thread.currentThread().isInterrupted()) return;
                 if (!healthy) {
                     retry();
                     continue;
                 }
-                Item first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, 8192);
+                if (queue.size() == 0) {
+                    long due = waitNanos();
+                    // while flows keep coming, look again in a few ms (producers do not wake a busy
+                    // writer: one write per batch, no futex per flow); idle, sleep until woken
+                    if (busy) queue.pause(Math.min(due, BUSY_POLL_NANOS));
+                    else if (due > 0) queue.awaitItem(due);
                 }
+                queue.drainTo(batch, 8192);
+                busy = !batch.isEmpty();
                 sinceSync.addAll(batch); // before processing: a failure mid-batch retries all of it
                 List<Item> todo = new ArrayList<>(batch);
                 batch.clear();
@@ -161,9 +178,6 @@ public final class StoreWriter implements Runnable {
                     sync();
                 }
                 maintain(now, stopping);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } catch (IOException | RuntimeException e) {
                 fail(e);
             }
@@ -180,10 +194,10 @@ public final class StoreWriter implements Runnable {
         return n;
     }
 
-    private long pollMillis() {
-        if (sinceSync.isEmpty()) return 200;
-        long due = lastSync + options.fsyncInterval().toNanos() - System.nanoTime();
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(due));
+    /** How long the writer may sleep: until the next fsync is due when something awaits one, else a while. */
+    private long waitNanos() {
+        if (sinceSync.isEmpty()) return IDLE_NANOS;
+        return Math.max(0, lastSync + options.fsyncInterval().toNanos() - System.nanoTime());
     }
 
     private void process(Item it) throws IOException {
@@ -204,7 +218,8 @@ public final class StoreWriter implements Runnable {
         if (f.request() != null) refs[0] = blob(FlowRecords.SLOT_REQUEST, f.request().body());
         if (f.response() != null) refs[1] = blob(FlowRecords.SLOT_RESPONSE, f.response().body());
         byte[] payload = FlowRecords.encode(f, refs);
-        journal.append(Segments.FLOW, payload);
+        long offset = journal.append(Segments.FLOW, payload);
+        if (recent != null) recent.offer(f, journal.firstSeq(), offset);
         byte[] leaf = MerkleLog.leafHash(payload, 0, payload.length);
         merkle.append(leaf);
         leaves.append(leaf);
@@ -298,14 +313,16 @@ public final class StoreWriter implements Runnable {
     }
 
     /** Rolls back to the last durable state and re-appends everything handed over since. */
-    private void retry() throws InterruptedException {
-        Item wake = queue.poll(1, TimeUnit.SECONDS); // back off; keep what arrived
-        if (wake != null) {
-            sinceSync.add(wake);
-            queuedBytes.addAndGet(-bytes(wake));
+    private void retry() {
+        queue.awaitItem(TimeUnit.SECONDS.toNanos(1)); // back off; keep what arrived
+        List<Item> wake = new ArrayList<>(1);
+        if (queue.drainTo(wake, 1) > 0) {
+            sinceSync.add(wake.get(0));
+            queuedBytes.addAndGet(-bytes(wake.get(0)));
         }
         try {
             journal.rollback(durablePos);
+            if (recent != null) recent.forgetAfter(durableSeq);
             leaves.truncate(durableSeq);
             merkle = copy(merkleAtSync);
             nextSeq = durableSeq + 1;
@@ -321,7 +338,7 @@ public final class StoreWriter implements Runnable {
             failure = null;
             LOG.warn("store recording again");
             health.changed(true, null);
-            if (again.stream().anyMatch(i -> i instanceof Stop)) queue.add(new Stop());
+            if (again.stream().anyMatch(i -> i instanceof Stop)) queue.add(new Stop(), true);
         } catch (IOException | RuntimeException e) {
             failure = e;
         }

@@ -37,6 +37,21 @@ public final class JournalCursor implements Closeable {
         if (pick != null) reader = new SegmentReader(pick);
     }
 
+    /**
+     * Positions at the record at {@code offset} of {@code segment} (a record boundary the caller
+     * read before); when retention removed that segment, at the one holding {@code seq} instead.
+     */
+    public void seekTo(Path segment, long offset, long seq) throws IOException {
+        close();
+        try {
+            reader = new SegmentReader(segment);
+        } catch (java.nio.file.NoSuchFileException e) {
+            seekToSeq(seq);
+            return;
+        }
+        reader.position(offset);
+    }
+
     /** Positions at the end of the journal (only records written from now on). */
     public void seekToEnd() throws IOException {
         close();
@@ -54,7 +69,7 @@ public final class JournalCursor implements Closeable {
                 if (segs.isEmpty()) return null;
                 reader = new SegmentReader(segs.get(0));
             }
-            if (reader.channel().size() < Segments.HEADER) return null;
+            if (!reader.pastHeader()) return null;
             Record r = reader.next();
             if (r != null) {
                 return new Entry(r, reader.path(), reader.channel());

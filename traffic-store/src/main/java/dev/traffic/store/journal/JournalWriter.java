@@ -22,6 +22,7 @@ public final class JournalWriter implements AutoCloseable {
     private final Map<String, Long> blobs = new HashMap<>();
     private FileChannel ch;
     private Path segment;
+    private long firstSeq;
     private long base;          // file position where the buffer starts
     private ByteBuffer buf = ByteBuffer.allocate(1 << 20);
     private long bytesWritten;  // framed bytes handed to the file since open (for stats)
@@ -35,6 +36,7 @@ public final class JournalWriter implements AutoCloseable {
     public void openSegment(long firstSeq) throws IOException {
         closeSegment();
         segment = dir.resolve(Segments.name(firstSeq));
+        this.firstSeq = firstSeq;
         ch = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         if (ch.size() < Segments.HEADER) {
             ch.truncate(0);
@@ -53,6 +55,11 @@ public final class JournalWriter implements AutoCloseable {
 
     public Path segment() {
         return segment;
+    }
+
+    /** First seq of the active segment (its name). */
+    public long firstSeq() {
+        return firstSeq;
     }
 
     /** Buffers one record; returns its offset in the segment. */

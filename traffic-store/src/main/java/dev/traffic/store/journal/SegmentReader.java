@@ -21,6 +21,8 @@ public final class SegmentReader implements Closeable {
     private final FileChannel ch;
     private final ByteBuffer frame = ByteBuffer.allocate(Segments.FRAME + 1);
     private long pos;
+    /** File size last seen: re-read (one fstat) only when a record seems to reach past it. */
+    private long size;
     private Status status = Status.OK;
     private int corruptLength;
 
@@ -59,15 +61,21 @@ public final class SegmentReader implements Closeable {
         return Segments.checkHeader(path, ch);
     }
 
+    /** True once the file is longer than a segment header (a segment just created may not be yet). */
+    public boolean pastHeader() throws IOException {
+        if (size < Segments.HEADER) size = ch.size();
+        return size >= Segments.HEADER;
+    }
+
     /** The next record, or null with {@link #status()} saying why. Advances only past good records. */
     public Record next() throws IOException {
-        long size = ch.size();
+        if (size - pos < Segments.FRAME + 1) size = ch.size();
         if (size - pos < Segments.FRAME + 1) {
             status = Status.END;
             return null;
         }
         frame.clear();
-        readFully(frame, pos);
+        if (!readOrEnd(frame, pos)) return null;
         frame.flip();
         int len = frame.getInt();
         int crc = frame.getInt();
@@ -77,12 +85,13 @@ public final class SegmentReader implements Closeable {
             corruptLength = -1;
             return null;
         }
+        if (pos + Segments.FRAME + len > size) size = ch.size();
         if (pos + Segments.FRAME + len > size) {
             status = Status.END; // still being written, or torn
             return null;
         }
         byte[] payload = new byte[len - 1];
-        readFully(ByteBuffer.wrap(payload), pos + Segments.FRAME + 1);
+        if (!readOrEnd(ByteBuffer.wrap(payload), pos + Segments.FRAME + 1)) return null;
         if (Crc.of(type, payload, 0, payload.length) != crc) {
             status = Status.CORRUPT;
             corruptLength = len;
@@ -109,8 +118,16 @@ public final class SegmentReader implements Closeable {
         return new Record(offset, type, payload);
     }
 
-    private void readFully(ByteBuffer b, long at) throws IOException {
-        readFully(ch, b, at);
+    /** Reads fully, or (the file was cut shorter than last seen: a restarted writer's recovery) returns false with status END. */
+    private boolean readOrEnd(ByteBuffer b, long at) throws IOException {
+        try {
+            readFully(ch, b, at);
+            return true;
+        } catch (EOFException e) {
+            size = ch.size();
+            status = Status.END;
+            return false;
+        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
