@@ -48,6 +48,11 @@ public final class LeafKeyManager extends X509ExtendedKeyManager {
         this.minter = minter;
     }
 
+    /** The minter behind this key manager (so a server can mint a host's leaf ahead of its handshake). */
+    public LeafMinter minter() {
+        return minter;
+    }
+
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         if (engine == null) return null;

@@ -177,6 +177,9 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
             SslHandler ssl = px.tls().server().newHandler(ctx.alloc(), target.host(), target.port());
             p.addAfter(ctx.name(), "tls", ssl);
             p.addAfter("tls", "tls-setup", new InterceptedTlsSetup(px, client, target, sni, this));
+            // The first request will want this upstream: connect while the client handshakes with us.
+            // Only for a real ClientHello naming a server: garbage after CONNECT must not reach the upstream.
+            if (sni != null) px.pool(ctx.channel().eventLoop()).prewarm(Exchange.upstreamKey(px, target, false));
         } else {
             p.addAfter(ctx.name(), "tunnel", new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
                     connectRequest(), tls ? hello : null));

@@ -311,9 +311,21 @@ public final class Exchange implements UpstreamListener {
             acquire(true);
             return;
         }
+        CompletableFuture<InetAddress> f = px.resolver().resolve(target.host());
+        if (f.isDone()) { // a cached answer (every plain-HTTP request after the first): no hop through the task queue
+            InetAddress a = null;
+            Throwable err = null;
+            try {
+                a = f.join();
+            } catch (RuntimeException e) {
+                err = e;
+            }
+            resolved(a, err);
+            return;
+        }
         clientGate.pause(ReadGate.WAITING_UPSTREAM);
         Channel ch = client;
-        px.resolver().resolve(target.host()).whenComplete((a, e) -> ch.eventLoop().execute(() -> resolved(a, e)));
+        f.whenComplete((a, e) -> ch.eventLoop().execute(() -> resolved(a, e)));
     }
 
     private void resolved(InetAddress address, Throwable e) {
@@ -332,13 +344,16 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void acquire(boolean pooledOk) {
-        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
-        UpstreamKey key = new UpstreamKey(target.host(), target.address(), target.port(), target.tls(),
-                AlpnPolicy.upstreamKeyAlpn(target.tls(), webSocket), via);
-        Future<UpstreamConnection> f = px.pool(client.eventLoop()).acquire(key, pooledOk);
+        Future<UpstreamConnection> f = px.pool(client.eventLoop()).acquire(upstreamKey(px, target, webSocket), pooledOk);
         // A pooled connection completes at once: no need to stop reading (each toggle is a syscall).
         if (!f.isDone()) clientGate.pause(ReadGate.WAITING_UPSTREAM);
         f.addListener(this::connected);
+    }
+
+    /** The pool key for requests to {@code t} (a WebSocket upgrade needs an HTTP/1.1-only connection). */
+    static UpstreamKey upstreamKey(ProxyContext px, Target t, boolean webSocket) {
+        InetSocketAddress via = px.config().upstreamProxy().proxyFor(t.host(), t.tls());
+        return new UpstreamKey(t.host(), t.address(), t.port(), t.tls(), AlpnPolicy.upstreamKeyAlpn(t.tls(), webSocket), via);
     }
 
     private void connected(Future<? super UpstreamConnection> f) {

@@ -114,6 +114,8 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
                 return;
             }
             px.applySinkBackpressure(ctx.channel());
+            // most tunnels are intercepted TLS: mint the leaf while the client reads our 200 and sends its hello
+            if (!passthrough(t.host())) px.tls().premint(t.host(), px.inspectionExecutor());
             ConnectTunnelHandler.takeOver(ctx, this, req, px, session.clientAddress(), t);
             return;
         }
@@ -130,6 +132,11 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
         px.applySinkBackpressure(ctx.channel());
         current = new Exchange(px, ctx.channel(), this, session);
         current.start(req, line);
+    }
+
+    private boolean passthrough(String host) {
+        for (dev.traffic.proxy.HostGlob g : px.config().passthrough()) if (g.matches(host)) return true;
+        return false;
     }
 
     /** Answers a request we will not parse further and closes: after a framing error nothing that follows can be trusted. */

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The services one running proxy shares among its handlers: config, TLS contexts, policy,
- * resolver, the per-event-loop upstream pools, the inspection executor and the drain flag.
+ * resolver, the per-event-loop upstream pools, the inspection executor (also used to pre-mint
+ * leaves) and the drain flag.
  * Thread-safe; created by {@code ProxyServer}, closed by it.
  */
 public final class ProxyContext implements AutoCloseable {

@@ -1,5 +1,8 @@
 package dev.traffic.proxy.internal;
 
+import dev.traffic.ca.LeafKeyManager;
+import dev.traffic.ca.LeafMinter;
+
 import dev.traffic.proxy.HostGlob;
 import dev.traffic.proxy.ProxyConfig;
 import io.netty.handler.ssl.OpenSsl;
@@ -17,6 +20,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.Executor;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -42,11 +47,13 @@ public final class TlsContexts {
     private final SslContext upstreamVerifiedHttp1;
     private final SslContext upstreamInsecureHttp1;
     private final List<HostGlob> insecureHosts;
+    private final LeafMinter minter;
 
     public TlsContexts(ProxyConfig cfg) throws IOException, GeneralSecurityException {
         this.provider = chooseProvider(cfg.tlsProvider());
         this.insecureHosts = cfg.insecureUpstream();
         this.server = cfg.interceptKeys() == null ? null : serverContext(cfg.interceptKeys(), provider);
+        this.minter = minterOf(cfg.interceptKeys());
         X509ExtendedTrustManager trust = new NamingTrustManager(trustManager(cfg.upstreamCaFiles()));
         this.upstreamVerified = upstreamContext(provider, trust, AlpnPolicy.H2_OR_HTTP1);
         this.upstreamInsecure = upstreamContext(provider, null, AlpnPolicy.H2_OR_HTTP1);
@@ -64,6 +71,33 @@ public final class TlsContexts {
     /** The server context for intercepted clients, or null when no interception keys were given. */
     public SslContext server() {
         return server;
+    }
+
+    /**
+     * Mints (or finds cached) the leaf for {@code host} on {@code executor}, so that the client's
+     * handshake, which needs it, finds it ready: called when a CONNECT is accepted, minting then
+     * overlaps the round trip until the ClientHello arrives. A handshake that comes first waits for
+     * this mint rather than starting its own (the minter's cache computes each host once).
+     */
+    public void premint(String host, Executor executor) {
+        if (minter == null || server == null) return;
+        try {
+            executor.execute(() -> {
+                try {
+                    minter.leafFor(host);
+                } catch (RuntimeException e) {
+                    log.debug("pre-minting a leaf for {} failed: {}", host, e.toString()); // the handshake will say
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the handshake mints if it still happens
+        }
+    }
+
+    private static LeafMinter minterOf(KeyManagerFactory kmf) {
+        if (kmf == null) return null;
+        for (KeyManager km : kmf.getKeyManagers()) if (km instanceof LeafKeyManager l) return l.minter();
+        return null;
     }
 
     public boolean insecureFor(String host) {

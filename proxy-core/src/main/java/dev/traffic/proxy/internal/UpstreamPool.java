@@ -44,6 +44,8 @@ public final class UpstreamPool {
     private final Map<UpstreamKey, H2Upstream> h2 = new HashMap<>();
     private final Map<UpstreamKey, List<Promise<UpstreamConnection>>> h2Candidates = new HashMap<>();
     private final Map<H2Upstream, UpstreamConnection> h2Tls = new IdentityHashMap<>();
+    /** Connections started ahead of their first request ({@link #prewarm}), not yet claimed. */
+    private final Map<UpstreamKey, Future<UpstreamConnection>> warming = new HashMap<>();
 
     UpstreamPool(ProxyContext px, EventLoop loop) {
         this.px = px;
@@ -53,6 +55,8 @@ public final class UpstreamPool {
     /** A pooled live connection for {@code key} when one is idle (and {@code pooledOk}), else a new one. */
     public Future<UpstreamConnection> acquire(UpstreamKey key, boolean pooledOk) {
         if (pooledOk) {
+            Future<UpstreamConnection> warm = warming.remove(key); // claimed: its completion is ours now
+            if (warm != null) return warm;
             H2Upstream shared = h2.get(key);
             if (shared != null && shared.usable()) return openStream(key, shared, loop.newPromise());
             List<Promise<UpstreamConnection>> waiting = h2Candidates.get(key);
@@ -72,6 +76,25 @@ public final class UpstreamPool {
             }
         }
         return connect(key);
+    }
+
+    /**
+     * Starts connecting to {@code key} before any request needs it: an intercepted tunnel calls this
+     * when the client's ClientHello arrives, so the upstream TCP and TLS handshakes (and the
+     * certificate check) overlap the client's handshake with us instead of following it. The first
+     * {@link #acquire} for the key claims the attempt, done or not; an unclaimed connection goes
+     * to the pool when ready. A no-op when a connection for the key is idle, shared or being made.
+     */
+    public void prewarm(UpstreamKey key) {
+        if (px.draining() || warming.containsKey(key) || h2.containsKey(key) || h2Candidates.containsKey(key)) return;
+        ArrayDeque<UpstreamConnection> q = idle.get(key);
+        if (q != null && !q.isEmpty()) return;
+        Future<UpstreamConnection> f = connect(key);
+        warming.put(key, f);
+        f.addListener(done -> {
+            if (!warming.remove(key, f)) return; // claimed by an exchange
+            if (done.isSuccess()) release((UpstreamConnection) done.getNow());
+        });
     }
 
     /** Returns a connection whose exchange completed cleanly; closed or unusable ones are dropped. */
