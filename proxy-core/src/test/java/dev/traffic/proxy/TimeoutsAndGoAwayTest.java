@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,13 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LeakCheck.class)
 class TimeoutsAndGoAwayTest {
     @TempDir Path dir;
-
-    static Cmd.Result curl(ProxyFixture p, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-x", p.proxyUrl(),
-                "--cacert", p.pki.proxyCaPem().toString()));
-        argv.addAll(List.of(args));
-        return Cmd.run(argv, null, null, 30);
-    }
 
     @Test
     void idleKeepAliveClientConnectionIsClosed() throws Exception {
@@ -64,9 +56,9 @@ class TimeoutsAndGoAwayTest {
         try (ProxyFixture p = new ProxyFixture(dir.resolve("pool"), b -> b.poolIdleTimeout(Duration.ofMillis(500)));
              TestUpstream up = TestUpstream.plain()) {
             String url = "http://127.0.0.1:" + up.port() + "/small";
-            assertThat(curl(p, url).out()).isEqualTo("hello");
+            assertThat(UpstreamBehaviourTest.curl(p, url).out()).isEqualTo("hello");
             Await.until("pooled connection closed when idle", Duration.ofSeconds(10), () -> up.closedConnections.get() == 1);
-            assertThat(curl(p, url).out()).isEqualTo("hello");
+            assertThat(UpstreamBehaviourTest.curl(p, url).out()).isEqualTo("hello");
             assertThat(up.connections.get()).as("a new upstream connection after the idle one closed").isEqualTo(2);
         }
     }
@@ -76,16 +68,16 @@ class TimeoutsAndGoAwayTest {
         try (ProxyFixture p = new ProxyFixture(dir.resolve("goaway"), b -> {});
              AlpnTestUpstream up = new AlpnTestUpstream(p.pki.upstreamCa, "localhost", "h2")) {
             String base = "https://localhost:" + up.port();
-            assertThat(curl(p, base + "/small").out()).isEqualTo("hello");
+            assertThat(UpstreamBehaviourTest.curl(p, base + "/small").out()).isEqualTo("hello");
             for (String version : List.of("--http1.1", "--http2")) {
-                Cmd.Result r = curl(p, version, "-i", "--data", "x=1", base + "/goaway?" + version.substring(2));
+                Cmd.Result r = UpstreamBehaviourTest.curl(p, version, "-i", "--data", "x=1", base + "/goaway?" + version.substring(2));
                 assertThat(r.out()).as(r.toString()).matches("(?s)HTTP/1.1 200 Connection established.*HTTP/(1\\.1|2) 502.*");
                 assertThat(r.out()).containsIgnoringCase("upstream");
                 String q = version.substring(2);
                 Flow f = p.sink.await(fl -> fl.request() != null && q.equals(fl.request().query()) && fl.end() != null);
                 assertThat(f.error()).as("recorded with the reason").isNotBlank();
                 // the proxy stays healthy: the next request opens a new upstream connection and succeeds
-                assertThat(curl(p, version, base + "/small").out()).isEqualTo("hello");
+                assertThat(UpstreamBehaviourTest.curl(p, version, base + "/small").out()).isEqualTo("hello");
             }
             assertThat(up.connections.get()).isGreaterThanOrEqualTo(3);
         }
