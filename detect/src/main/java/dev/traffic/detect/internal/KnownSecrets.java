@@ -30,9 +30,10 @@ public final class KnownSecrets {
     private final GramIndex index;
     private final List<Entry> shortOnes = new ArrayList<>();
     /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
-    private final java.util.Set<Integer> grams = new java.util.HashSet<>();
+    private final int[] grams;
 
     public KnownSecrets(List<Policy.Secret> secrets, TokenRules rules) {
+        java.util.Set<Integer> gramSet = new java.util.HashSet<>();
         for (Policy.Secret s : secrets) {
             Hit format = rules.identify(s.value());
             String family = s.family() != null ? s.family() : format != null ? format.family() : "generic";
@@ -42,8 +43,8 @@ public final class KnownSecrets {
             entries.add(e);
             String rev = new StringBuilder(norm).reverse().toString();
             for (int i = 0; i + 4 <= norm.length(); i++) {
-                grams.add(gram(norm, i));
-                grams.add(gram(rev, i));
+                gramSet.add(gram(norm, i));
+                gramSet.add(gram(rev, i));
             }
             if (norm.length() < ANCHOR) {
                 shortOnes.add(e);
@@ -62,6 +63,8 @@ public final class KnownSecrets {
                 add(e, b32.toLowerCase(Locale.ROOT), "base32");
             }
         }
+        // sorted for a binary search: the per-token reject allocates nothing (no boxing, no substring)
+        grams = gramSet.stream().mapToInt(Integer::intValue).sorted().toArray();
         List<String> norms = new ArrayList<>(patterns.size());
         for (Pattern p : patterns) norms.add(p.norm());
         index = new GramIndex(norms);
@@ -382,18 +385,25 @@ public final class KnownSecrets {
         return (s.charAt(i) << 21) | (s.charAt(i + 1) << 14) | (s.charAt(i + 2) << 7) | s.charAt(i + 3);
     }
 
-    public Fragment fragment(String value, int minLen) {
-        if (entries.isEmpty()) return null;
-        // reject without allocating unless the value's first 4 alphanumerics occur in some secret
+    /**
+     * The allocation-free reject of {@link #fragment}: false unless {@code t[from, to)}'s first 4
+     * alphanumerics occur (forwards or reversed) in some secret, so it cannot be a fragment.
+     */
+    public boolean maybeFragment(CharSequence t, int from, int to) {
+        if (entries.isEmpty()) return false;
         int g = 0, got = 0;
-        for (int i = 0; i < value.length() && got < 4; i++) {
-            char c = value.charAt(i);
+        for (int i = from; i < to && got < 4; i++) {
+            char c = t.charAt(i);
             if (Chars.alnum(c)) {
                 g = (g << 7) | c;
                 got++;
             }
         }
-        if (got < 4 || !grams.contains(g)) return null;
+        return got >= 4 && java.util.Arrays.binarySearch(grams, g) >= 0;
+    }
+
+    public Fragment fragment(String value, int minLen) {
+        if (!maybeFragment(value, 0, value.length())) return null;
         String nv = normalize(value);
         if (nv.length() < minLen || nv.length() > 512) return null;
         Fragment best = null;

@@ -175,6 +175,7 @@ public final class RequestScan {
     private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
         String t = s.text();
         int n = t.length();
+        KnownSecrets known = engine.known();
         // certificates and public keys are random-looking by nature and public by design
         boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
                 || t.contains("AAAAC3NzaC1") || t.contains("AAAAB3NzaC1") || t.contains("AAAAE2VjZHNh"));
@@ -184,9 +185,13 @@ public final class RequestScan {
             int st = i;
             while (i < n && tokenChar(t.charAt(i))) i++;
             if (i - st < 4 || covered(hits, st, i)) continue;
+            // most tokens cannot be a fragment: reject them before building the substring
+            boolean fragment = fragments && (st > 0 || i < n) && i - st <= 512 && known.maybeFragment(t, st, i);
+            boolean entropy = sink && !publicMaterial;
+            if (!fragment && !entropy) continue;
             String tok = t.substring(st, i);
-            if (fragments && (st > 0 || i < n) && tok.length() <= 512) fragmentCheck(s, tok, st, i);
-            if (sink && !publicMaterial) entropyCheck(s, tok, st);
+            if (fragment) fragmentCheck(s, tok, st, i);
+            if (entropy) entropyCheck(s, tok, st);
         }
     }
 

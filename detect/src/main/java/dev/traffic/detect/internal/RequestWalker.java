@@ -73,8 +73,12 @@ public final class RequestWalker {
 
     /** {@code a=b&c=d} query strings and form bodies; names and values percent-decoded. */
     private static void pairs(RequestScan rs, String s, String prefix, boolean form) {
-        for (String pair : s.split("&")) {
-            if (pair.isEmpty()) continue;
+        // an indexOf walk rather than split("&"): no array and list per query string or form body
+        for (int from = 0, amp; from < s.length(); from = amp + 1) {
+            amp = s.indexOf('&', from);
+            if (amp < 0) amp = s.length();
+            if (amp == from) continue;
+            String pair = s.substring(from, amp);
             int eq = pair.indexOf('=');
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
             String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
