@@ -2,6 +2,7 @@ package dev.traffic.store;
 
 import dev.traffic.store.index.FieldAnalyzer;
 import dev.traffic.store.index.FlowFields;
+import dev.traffic.store.index.HeaderQueries;
 import java.text.NumberFormat;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -79,7 +80,10 @@ public final class FlowQuery {
         return new FlowQuery(text, since, until, null, base);
     }
 
-    /** {@code status:>=400} (what people type) becomes {@code status>=400} (what the parser reads), outside quotes. */
+    /**
+     * {@code status:>=400} (what people type) becomes {@code status>=400} (what the parser reads), and
+     * {@code url:} becomes {@code text:}, outside quotes.
+     */
     static String comparisons(String q) {
         StringBuilder out = new StringBuilder(q.length());
         boolean quoted = false;
@@ -91,6 +95,12 @@ public final class FlowQuery {
             }
             if (c == '"') quoted = !quoted;
             if (!quoted && c == ':' && i + 1 < q.length() && (q.charAt(i + 1) == '>' || q.charAt(i + 1) == '<')) continue;
+            if (!quoted && q.startsWith(FlowFields.URL + ":", i) && (i == 0 || "( \t\n+-!".indexOf(q.charAt(i - 1)) >= 0)) {
+                // the URL's words are indexed in the free-text field only
+                out.append(FlowFields.TEXT).append(':');
+                i += FlowFields.URL.length();
+                continue;
+            }
             out.append(c);
         }
         return out.toString();
@@ -107,7 +117,7 @@ public final class FlowQuery {
         }
         p.setPointsConfigMap(points);
         try {
-            return p.parse(q, FlowFields.TEXT);
+            return HeaderQueries.rewrite(p.parse(q, FlowFields.TEXT));
         } catch (QueryNodeParseException e) {
             int col = Math.max(0, e.getBeginColumn());
             throw new BadQueryException("bad query '" + q + "': " + e.getMessage().replaceAll("\\s+", " ")

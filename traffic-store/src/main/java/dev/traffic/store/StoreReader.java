@@ -112,8 +112,16 @@ public final class StoreReader implements AutoCloseable {
             diskDir = FSDirectory.open(layout.indexDir());
             if (Files.isDirectory(layout.indexDir()) && DirectoryReader.indexExists(diskDir)) {
                 disk = DirectoryReader.open(diskDir);
-                String last = disk.getIndexCommit().getUserData().get(Indexer.LAST_SEQ);
-                indexedSeq = last == null ? 0 : Long.parseLong(last);
+                String format = disk.getIndexCommit().getUserData().getOrDefault(Indexer.FORMAT_KEY, "1");
+                if (!format.equals(Indexer.FORMAT)) {
+                    warnings.add("index at " + layout.indexDir() + " has an older format (" + format + "); searching the journal"
+                            + " directly until the proxy's next start or `traffic reindex` rebuilds it");
+                    disk.close();
+                    disk = null;
+                } else {
+                    String last = disk.getIndexCommit().getUserData().get(Indexer.LAST_SEQ);
+                    indexedSeq = last == null ? 0 : Long.parseLong(last);
+                }
             }
         } catch (IOException | RuntimeException e) {
             warnings.add("index at " + layout.indexDir() + " is unreadable (" + e.getMessage()
@@ -221,8 +229,7 @@ public final class StoreReader implements AutoCloseable {
             @Override
             public void collect(int doc) throws IOException {
                 Document d = s.storedFields().document(base + doc);
-                locs.add(new long[] {d.getField(FlowFields.SEQ).numericValue().longValue(),
-                        d.getField(FlowFields.SEGMENT).numericValue().longValue(),
+                locs.add(new long[] {d.getField(FlowFields.SEGMENT).numericValue().longValue(),
                         d.getField(FlowFields.OFFSET).numericValue().longValue()});
             }
 
@@ -231,9 +238,10 @@ public final class StoreReader implements AutoCloseable {
                 return ScoreMode.COMPLETE_NO_SCORES;
             }
         });
-        locs.sort(Comparator.comparingLong(a -> a[0]));
+        // journal order is seq order: segments are named by their first seq, records appended by seq
+        locs.sort(Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
         for (long[] l : locs) {
-            Flow f = fetch(l[1], l[2], bodies);
+            Flow f = fetch(l[0], l[1], bodies);
             if (f != null) sink.accept(f);
         }
     }

@@ -51,6 +51,31 @@ class BadInputTest {
     }
 
     @Test
+    void indexOfAnOlderMappingIsRebuiltFromTheJournal() throws Exception {
+        record(30, StoreOptions.defaults());
+        // make the last commit look like format 1 (before header terms were name:value): no format key
+        try (org.apache.lucene.store.FSDirectory d = org.apache.lucene.store.FSDirectory.open(dir.resolve("index"));
+                org.apache.lucene.index.IndexWriter w = new org.apache.lucene.index.IndexWriter(d, dev.traffic.store.index.Indexer.config())) {
+            w.setLiveCommitData(java.util.Map.of(dev.traffic.store.index.Indexer.LAST_SEQ, "30").entrySet());
+            w.commit();
+        }
+        try (StoreReader r = StoreReader.open(dir)) {
+            assertThat(r.indexedSeq()).isZero(); // the old index is not used: the journal is searched instead
+            assertThat(r.count(FlowQuery.parse("header.host:h7.test"))).isEqualTo(1);
+            assertThat(r.warnings()).anyMatch(w -> w.contains("older format") && w.contains("reindex"));
+        }
+        try (FlowStore s = FlowStore.open(dir, StoreOptions.defaults())) {
+            s.awaitIndexed(20_000);
+        }
+        try (StoreReader r = StoreReader.open(dir)) {
+            assertThat(r.indexedSeq()).isEqualTo(30);
+            assertThat(r.count(FlowQuery.parse("header.host:h7.test"))).isEqualTo(1);
+            assertThat(r.count(FlowQuery.parse("header.accept:*"))).isEqualTo(30);
+            assertThat(r.warnings()).isEmpty();
+        }
+    }
+
+    @Test
     void newerFormatVersionIsRefusedAndLeftUntouched() throws Exception {
         record(3, StoreOptions.defaults().withIndex(false));
         Files.writeString(dir.resolve("VERSION"), "traffic-store 7\n");

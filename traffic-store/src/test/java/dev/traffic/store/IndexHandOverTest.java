@@ -95,7 +95,7 @@ class IndexHandOverTest {
                 for (int doc = 0; doc < leaf.maxDoc(); doc++) {
                     Document sd = leaf.storedFields().document(doc);
                     out.computeIfAbsent("_stored", k -> new TreeSet<>()).add(seqOf[doc] + " " + sd.getField(FlowFields.SEGMENT).numericValue()
-                            + " " + sd.getField(FlowFields.OFFSET).numericValue() + " " + sd.getField(FlowFields.SEQ).numericValue());
+                            + " " + sd.getField(FlowFields.OFFSET).numericValue());
                 }
             }
         }

@@ -35,8 +35,9 @@ public final class FlowDocument {
 
     public static Document of(Flow f, long segment, long offset, int maxBodyBytes) {
         Document d = new Document();
+        // seq: points for seq: queries and retention deletes, doc values for the newest-first sort;
+        // not stored (a hit's journal position orders hits the same way)
         d.add(new LongPoint(FlowFields.SEQ, f.seq()));
-        d.add(new StoredField(FlowFields.SEQ, f.seq()));
         d.add(new NumericDocValuesField(FlowFields.SEQ, f.seq()));
         long t = f.start().toEpochMilli();
         d.add(new LongPoint(FlowFields.TIME, t));
@@ -62,7 +63,7 @@ public final class FlowDocument {
             d.add(new IntPoint(FlowFields.PORT, rq.port()));
             keyword(d, FlowFields.PATH, rq.path());
             keyword(d, FlowFields.QUERY, rq.query());
-            d.add(new TextField(FlowFields.URL, cap(rq.url(), 8192), Field.Store.NO));
+            // the URL's words go into TEXT only (url: queries are read as text:, see FlowQuery)
             keyword(d, FlowFields.VERSION, rq.httpVersion());
             headers(d, rq.headers());
             headers(d, rq.trailers());
@@ -107,12 +108,21 @@ public final class FlowDocument {
         return d;
     }
 
-    private static void headers(org.apache.lucene.document.Document d, java.util.List<Header> hs) {
+    /**
+     * Every header is one {@code name:value} term of the one {@link FlowFields#HEADER} field (a field
+     * per header name would give each distinct name its own per-field indexing state), plus its name.
+     */
+    private static void headers(Document d, java.util.List<Header> hs) {
         for (Header h : hs) {
             String name = h.name().toLowerCase(Locale.ROOT);
             keyword(d, FlowFields.HEADER_NAME, name);
-            keyword(d, FlowFields.HEADER_PREFIX + name, h.value());
+            d.add(new StringField(FlowFields.HEADER, headerTerm(name, h.value()), Field.Store.NO));
         }
+    }
+
+    /** The indexed term of a header: {@code name:value}, lower-cased and capped like a keyword. */
+    public static String headerTerm(String name, String value) {
+        return keywordTerm(name + ':' + value);
     }
 
     private static void body(Document d, Body b, String encoding, String ctype, int max) {

@@ -16,10 +16,14 @@ public final class FlowFields {
     public static final String PORT = "port";
     public static final String PATH = "path";
     public static final String QUERY = "query";
+    /** Not indexed on its own: {@code url:} queries search {@link #TEXT}, which holds the URL's words. */
     public static final String URL = "url";
     public static final String STATUS = "status";
     public static final String VERSION = "version";
+    /** What users type: {@code header.<name>:value} (FlowQuery rewrites it to a {@link #HEADER} term). */
     public static final String HEADER_PREFIX = "header.";
+    /** One keyword field for all headers, terms {@code name:value} (see FlowDocument#headerTerm). */
+    public static final String HEADER = "header";
     public static final String HEADER_NAME = "headername";
     public static final String CTYPE = "ctype";
     public static final String REQ_CTYPE = "reqctype";

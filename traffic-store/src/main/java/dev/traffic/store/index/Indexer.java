@@ -39,6 +39,14 @@ import org.slf4j.LoggerFactory;
 public final class Indexer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
     public static final String LAST_SEQ = "lastSeq";
+    /** Commit user data key of the document mapping's version ({@link #FORMAT}). */
+    public static final String FORMAT_KEY = "indexFormat";
+    /**
+     * The document mapping's version: an index written with another one (or none: version 1) is
+     * deleted and rebuilt from the journal on open. 2: one {@code header} field of {@code name:value}
+     * terms, no {@code url} field, seq not stored.
+     */
+    public static final String FORMAT = "2";
     /** Longest time between commits while flows keep arriving. */
     static final long COMMIT_BUSY_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** No new flow for this long counts as quiet: commit what is pending. */
@@ -114,7 +122,15 @@ public final class Indexer implements AutoCloseable {
     private static IndexWriter openWriter(Directory dir, Path path) throws IOException {
         try {
             if (DirectoryReader.indexExists(dir)) {
-                DirectoryReader.open(dir).close(); // opens every segment: finds deleted or damaged files
+                String format;
+                try (DirectoryReader r = DirectoryReader.open(dir)) { // opens every segment: finds deleted or damaged files
+                    format = r.getIndexCommit().getUserData().getOrDefault(FORMAT_KEY, "1");
+                }
+                if (!format.equals(FORMAT)) {
+                    LOG.warn("index at {} has format {} (this traffic writes {}); rebuilding it from the journal", path, format, FORMAT);
+                    deleteFiles(dir);
+                    return new IndexWriter(dir, config().setOpenMode(IndexWriterConfig.OpenMode.CREATE));
+                }
             }
             return new IndexWriter(dir, config());
         } catch (IOException | RuntimeException e) {
@@ -291,7 +307,7 @@ public final class Indexer implements AutoCloseable {
     }
 
     private void commit() throws IOException {
-        writer.setLiveCommitData(Map.of(LAST_SEQ, Long.toString(indexed)).entrySet());
+        writer.setLiveCommitData(Map.of(LAST_SEQ, Long.toString(indexed), FORMAT_KEY, FORMAT).entrySet());
         writer.commit();
         committed = indexed;
         synchronized (monitor) {
