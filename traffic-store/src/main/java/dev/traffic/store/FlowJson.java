@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.traffic.store.internal.FlowJsonWriter;
 import dev.traffic.store.internal.IsoInstant;
 import dev.traffic.store.model.Flow;
 import dev.traffic.store.model.Header;
@@ -20,6 +22,7 @@ import java.time.Instant;
 /**
  * The one JSON form of a {@link Flow}: used inside journal records and by {@code -o json} /
  * {@code export --format ndjson}. Times are ISO-8601 strings, bodies base64 ({@code recorded}).
+ * Written by {@link FlowJsonWriter} (streaming, hand-written), read by the databind mapper.
  * Thread-safe (Jackson mappers are).
  */
 public final class FlowJson {
@@ -113,20 +116,25 @@ public final class FlowJson {
         return MAPPER;
     }
 
+    /** The flow as UTF-8 JSON, written by {@link FlowJsonWriter} (the same bytes as {@code mapper().writeValueAsBytes}). */
     public static byte[] toBytes(Flow flow) {
-        try {
-            return MAPPER.writeValueAsBytes(flow);
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            FlowJsonWriter.write(g, flow);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 
     public static String toJson(Flow flow) {
-        try {
-            return MAPPER.writeValueAsString(flow);
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            FlowJsonWriter.write(g, flow);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toString();
     }
 
     public static Flow fromBytes(byte[] json, int off, int len) {

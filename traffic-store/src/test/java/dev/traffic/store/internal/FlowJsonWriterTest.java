@@ -1,0 +1,62 @@
+package dev.traffic.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.traffic.store.FlowJson;
+import dev.traffic.store.Flows;
+import dev.traffic.store.model.Body;
+import dev.traffic.store.model.Finding;
+import dev.traffic.store.model.Flow;
+import dev.traffic.store.model.FlowKind;
+import dev.traffic.store.model.FlowRequest;
+import dev.traffic.store.model.FlowResponse;
+import dev.traffic.store.model.Header;
+import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.store.model.TlsInfo;
+import dev.traffic.store.model.TunnelInfo;
+import dev.traffic.store.model.WsMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The streaming writer against the databind mapper it replaced: same bytes, same flow read back. */
+class FlowJsonWriterTest {
+    private static List<Flow> flows() {
+        Instant t = Instant.parse("2026-11-26T10:00:00.000000001Z");
+        Flow rich = Flows.rich(3);
+        List<Flow> out = new ArrayList<>();
+        // every field set, with escapes, non-ASCII, control characters, empty and binary bytes
+        out.add(rich.toBuilder().seq(Long.MAX_VALUE).kind(FlowKind.WEBSOCKET).error("boom \"x\"\n\t\u0001 é ✓ \uD83D\uDE00")
+                .request(rich.request().withUserinfo("us%40er:p\\w").withHeaders(List.of(new Header("X-Ü", "\"q\" \\ </script>"),
+                        new Header("Empty", ""))))
+                .messages(List.of(new WsMessage(WsMessage.Direction.CLIENT_TO_SERVER, t, true, "hi".getBytes(StandardCharsets.UTF_8), 2, false),
+                        new WsMessage(WsMessage.Direction.SERVER_TO_CLIENT, t.plusSeconds(1), false, new byte[0], 70_000, true),
+                        new WsMessage(null, null, false, new byte[] {0, -1, 2}, 3, false)))
+                .tunnel(new TunnelInfo(1, Long.MAX_VALUE, true, "closed"))
+                .findings(List.of(rich.findings().get(0), new Finding("r2", null, null, null, null, null, null, null)))
+                .build());
+        // all optional parts absent
+        out.add(Flow.builder().id("x").start(Instant.EPOCH).build());
+        out.add(Flow.builder().id("y").kind(FlowKind.TUNNEL).start(t).end(t).tunnel(new TunnelInfo(0, 0, false))
+                .tls(new TlsInfo("sni.test", null, null, null, null, null, null, null, null, null))
+                .policy(new PolicyDecision(PolicyDecision.Action.BLOCK, "deny *.test")).build());
+        // empty bodies (left out), a body with a hash but no bytes (as the journal stores it), trailers only
+        out.add(rich.toBuilder().request(new FlowRequest("GET", "http", "::1", 0, "/", null, null, List.of(), Body.EMPTY,
+                        List.of(new Header("t", "v")), null))
+                .response(new FlowResponse(204, null, null, List.of(), new Body(10, "ab", null, false), null, null, null)).build());
+        out.add(Flows.get("api.github.com", "/x", 200, "{}"));
+        return out;
+    }
+
+    @Test
+    void writesTheSameBytesAsTheDatabindMapper() throws Exception {
+        for (Flow f : flows()) {
+            byte[] databind = FlowJson.mapper().writeValueAsBytes(f);
+            assertThat(new String(FlowJson.toBytes(f), StandardCharsets.UTF_8)).isEqualTo(new String(databind, StandardCharsets.UTF_8));
+            assertThat(FlowJson.toJson(f)).isEqualTo(FlowJson.mapper().writeValueAsString(f));
+            assertThat(FlowJson.fromJson(FlowJson.toJson(f))).isEqualTo(f);
+        }
+    }
+}
