@@ -48,6 +48,13 @@ class FlowQueryTest {
         assertThat(seqs("NOT header.authorization:* AND host:pypi.org")).containsExactly(6L);
         assertThat(seqs("headername:x-dup")).containsExactly(1L, 2L, 3L, 4L);
         assertThat(seqs("headername:grpc-status")).containsExactly(1L, 2L, 3L, 4L); // trailers count as headers
+        assertThat(seqs("headername:User-Agent")).containsExactly(5L);
+        assertThat(seqs("headername:user*")).containsExactly(5L);
+        assertThat(seqs("headername:x-d?p")).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(seqs("headername:*agent")).containsExactly(5L);
+        assertThat(seqs("headername:*t")).containsExactly(5L, 6L); // user-agent, accept; not authorization: "bearer t0k3n-..."
+        assertThat(seqs("headername:*")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(seqs("headername:authorization")).containsExactly(1L, 2L, 3L, 4L);
     }
 
     @Test

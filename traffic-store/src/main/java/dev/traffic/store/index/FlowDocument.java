@@ -110,13 +110,12 @@ public final class FlowDocument {
 
     /**
      * Every header is one {@code name:value} term of the one {@link FlowFields#HEADER} field (a field
-     * per header name would give each distinct name its own per-field indexing state), plus its name.
+     * per header name would give each distinct name its own per-field indexing state); names are not
+     * indexed on their own ({@code headername:x} queries match the {@code x:} prefix).
      */
     private static void headers(Document d, java.util.List<Header> hs) {
         for (Header h : hs) {
-            String name = h.name().toLowerCase(Locale.ROOT);
-            keyword(d, FlowFields.HEADER_NAME, name);
-            d.add(new StringField(FlowFields.HEADER, headerTerm(name, h.value()), Field.Store.NO));
+            d.add(new StringField(FlowFields.HEADER, headerTerm(h.name(), h.value()), Field.Store.NO));
         }
     }
 

@@ -24,6 +24,7 @@ public final class FlowFields {
     public static final String HEADER_PREFIX = "header.";
     /** One keyword field for all headers, terms {@code name:value} (see FlowDocument#headerTerm). */
     public static final String HEADER = "header";
+    /** Query-only: {@code headername:x} matches the {@code x:} terms of {@link #HEADER}. */
     public static final String HEADER_NAME = "headername";
     public static final String CTYPE = "ctype";
     public static final String REQ_CTYPE = "reqctype";

@@ -19,13 +19,15 @@ import org.apache.lucene.util.BytesRef;
  * Rewrites what people type, {@code header.<name>:value} (term, prefix, wildcard, range, regexp,
  * fuzzy), into the query on the one {@link FlowFields#HEADER} field whose terms are
  * {@code name:value} (see {@link FlowDocument#headerTerm}). Used by {@code FlowQuery} on the parsed
- * query, after per-field analysis lower-cased the value. Stateless.
+ * query, after per-field analysis lower-cased the value; {@code headername:<name>} (term, prefix,
+ * wildcard) becomes a match on that header's terms. Stateless.
  */
 public final class HeaderQueries {
     private HeaderQueries() {}
 
     /** {@code q} with every {@code header.<name>} clause rewritten; throws IllegalArgumentException for a kind it cannot rewrite. */
     public static Query rewrite(Query q) {
+        if (isHeaderName(q)) return headerName(q);
         if (q instanceof BooleanQuery b) {
             BooleanQuery.Builder out = new BooleanQuery.Builder().setMinimumNumberShouldMatch(b.getMinimumNumberShouldMatch());
             for (BooleanClause c : b.clauses()) out.add(rewrite(c.getQuery()), c.getOccur());
@@ -72,6 +74,37 @@ public final class HeaderQueries {
             throw new IllegalArgumentException("this kind of query is not supported on header fields: " + q);
         }
         return q;
+    }
+
+    private static boolean isHeaderName(Query q) {
+        return (q instanceof TermQuery t && t.getTerm().field().equals(FlowFields.HEADER_NAME))
+                || (q instanceof PrefixQuery p && p.getField().equals(FlowFields.HEADER_NAME))
+                || (q instanceof WildcardQuery w && w.getField().equals(FlowFields.HEADER_NAME));
+    }
+
+    /**
+     * {@code headername:x} is any {@code x:...} term of the header field (names are not indexed on
+     * their own); a name pattern may not run past the first {@code :} (names have none).
+     */
+    private static Query headerName(Query q) {
+        if (q instanceof TermQuery t) return new PrefixQuery(new Term(FlowFields.HEADER, t.getTerm().text() + ':'));
+        String pattern = q instanceof PrefixQuery p ? p.getPrefix().text() + '*' : ((WildcardQuery) q).getTerm().text();
+        if (pattern.equals("*")) return TermRangeQuery.newStringRange(FlowFields.HEADER, null, null, true, true); // any header
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                re.append('\\').append(pattern.charAt(++i));
+            } else if (c == '*') {
+                re.append("[^:]*");
+            } else if (c == '?') {
+                re.append("[^:]");
+            } else {
+                if (!Character.isLetterOrDigit(c)) re.append('\\');
+                re.append(c);
+            }
+        }
+        return new RegexpQuery(new Term(FlowFields.HEADER, re.append(":.*").toString()));
     }
 
     private static String fieldOf(Query q) {
