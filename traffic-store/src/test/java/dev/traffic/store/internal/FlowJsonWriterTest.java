@@ -31,6 +31,9 @@ class FlowJsonWriterTest {
         out.add(rich.toBuilder().seq(Long.MAX_VALUE).kind(FlowKind.WEBSOCKET).error("boom \"x\"\n\t\u0001 é ✓ \uD83D\uDE00")
                 .request(rich.request().withUserinfo("us%40er:p\\w").withHeaders(List.of(new Header("X-Ü", "\"q\" \\ </script>"),
                         new Header("Empty", ""))))
+                .response(new FlowResponse(rich.response().status(), rich.response().reason(), rich.response().httpVersion(),
+                        rich.response().headers(), rich.response().body(), List.of(new Header("grpc-status", "0"), new Header("grpc-message", "ok")),
+                        rich.response().start(), rich.response().end()))
                 .messages(List.of(new WsMessage(WsMessage.Direction.CLIENT_TO_SERVER, t, true, "hi".getBytes(StandardCharsets.UTF_8), 2, false),
                         new WsMessage(WsMessage.Direction.SERVER_TO_CLIENT, t.plusSeconds(1), false, new byte[0], 70_000, true),
                         new WsMessage(null, null, false, new byte[] {0, -1, 2}, 3, false)))
@@ -48,6 +51,32 @@ class FlowJsonWriterTest {
                 .response(new FlowResponse(204, null, null, List.of(), new Body(10, "ab", null, false), null, null, null)).build());
         out.add(Flows.get("api.github.com", "/x", 200, "{}"));
         return out;
+    }
+
+    /**
+     * Guards the hand-written writer against a model field added later: the first test flow must set
+     * every component of every model record (so its databind JSON names them all), and the byte
+     * comparison below then fails until {@link FlowJsonWriter} writes the new field too.
+     */
+    @Test
+    void theFullTestFlowSetsEveryModelField() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode full = FlowJson.mapper().readTree(FlowJson.mapper().writeValueAsBytes(flows().get(0)));
+        java.util.Map<Class<?>, com.fasterxml.jackson.databind.JsonNode> parts = new java.util.LinkedHashMap<>();
+        parts.put(Flow.class, full);
+        parts.put(FlowRequest.class, full.get("request"));
+        parts.put(FlowResponse.class, full.get("response"));
+        parts.put(Body.class, full.get("request").get("body"));
+        parts.put(Header.class, full.get("request").get("headers").get(0));
+        parts.put(TlsInfo.class, full.get("tls"));
+        parts.put(WsMessage.class, full.get("messages").get(0));
+        parts.put(TunnelInfo.class, full.get("tunnel"));
+        parts.put(PolicyDecision.class, full.get("policy"));
+        parts.put(Finding.class, full.get("findings").get(0));
+        for (var e : parts.entrySet()) {
+            for (java.lang.reflect.RecordComponent c : e.getKey().getRecordComponents()) {
+                assertThat(e.getValue().has(c.getName())).as(e.getKey().getSimpleName() + "." + c.getName() + " set in the full test flow").isTrue();
+            }
+        }
     }
 
     @Test
