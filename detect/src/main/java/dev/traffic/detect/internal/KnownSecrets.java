@@ -31,6 +31,8 @@ public final class KnownSecrets {
     private final List<Entry> shortOnes = new ArrayList<>();
     /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
     private final int[] grams;
+    /** A one-bit-per-slot filter over {@link #grams} (64 Kibit): most rejects without the binary search. */
+    private final long[] gramBits = new long[1024];
 
     public KnownSecrets(List<Policy.Secret> secrets, TokenRules rules) {
         java.util.Set<Integer> gramSet = new java.util.HashSet<>();
@@ -65,6 +67,7 @@ public final class KnownSecrets {
         }
         // sorted for a binary search: the per-token reject allocates nothing (no boxing, no substring)
         grams = gramSet.stream().mapToInt(Integer::intValue).sorted().toArray();
+        for (int g : grams) gramBits[gramSlot(g) >>> 6] |= 1L << gramSlot(g);
         List<String> norms = new ArrayList<>(patterns.size());
         for (Pattern p : patterns) norms.add(p.norm());
         index = new GramIndex(norms);
@@ -180,14 +183,23 @@ public final class KnownSecrets {
 
     /** Runs of base64-alphabet bytes of at least {@link RequestScan#MIN_RUN}, as flat (start, end) pairs. */
     public static final class Runs {
-        int[] se = new int[16];
+        /** Shared and never added to: {@link #add} on it returns a fresh instance. */
+        static final Runs NONE = new Runs(0);
+        int[] se;
         int count;
 
-        void add(int start, int end) {
-            if (2 * count + 2 > se.length) se = java.util.Arrays.copyOf(se, se.length * 2);
-            se[2 * count] = start;
-            se[2 * count + 1] = end;
-            count++;
+        private Runs(int capacity) {
+            se = new int[capacity];
+        }
+
+        /** Appends a run; returns the instance holding it (a new one when this is {@link #NONE}). */
+        Runs add(int start, int end) {
+            Runs r = this == NONE ? new Runs(16) : this;
+            if (2 * r.count + 2 > r.se.length) r.se = java.util.Arrays.copyOf(r.se, r.se.length * 2);
+            r.se[2 * r.count] = start;
+            r.se[2 * r.count + 1] = end;
+            r.count++;
+            return r;
         }
 
         int count() {
@@ -218,11 +230,17 @@ public final class KnownSecrets {
         final boolean hashing = !patterns.isEmpty();
         if (hashing) shortOnes(t, out);
         final int n = b.length;
+        if (n < ANCHOR) { // most JSON keys and values: no pattern and no long run fits, only keywords can
+            Emitted ac = keywordsOnly(t, b, rules);
+            if (ac != null) out.addAll(ac.hits);
+            if (!hashing && !entries.isEmpty()) shortOnes(t, out);
+            return Runs.NONE;
+        }
         Scratch sc = SCRATCH.get();
         final byte[] cm = sc.chars;
         final int[] pos = sc.pos;
         java.util.Arrays.fill(cm, 0, TAIL, (byte) 0); // byte 0 is in no gram: an empty tail matches nothing
-        Runs runs = new Runs();
+        Runs runs = Runs.NONE; // replaced on the first long run: most texts have none
         Emitted ac = null;
         Probe known = null;
         AhoCorasick automaton = rules.automaton();
@@ -249,7 +267,7 @@ public final class KnownSecrets {
                 pos[j] = i;
                 j += (k >>> 7) & 1;
                 int r = k >>> 8;
-                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs.add(i - runLen, i); // rare: a long run ends here
+                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs = runs.add(i - runLen, i); // rare: a long run ends here
                 runLen = (runLen + 1) & -r;
                 if (v < 0) ac = keywords(t, rules, outs[s >>> 7], lens, i, ac);
             }
@@ -267,7 +285,7 @@ public final class KnownSecrets {
             System.arraycopy(cm, j - TAIL, cm, 0, TAIL);
             System.arraycopy(pos, j - TAIL, pos, 0, TAIL);
         }
-        if (runLen >= minRun) runs.add(n - runLen, n);
+        if (runLen >= minRun) runs = runs.add(n - runLen, n);
         if (!hashing) {
             if (ac != null) out.addAll(ac.hits);
             if (!entries.isEmpty()) shortOnes(t, out);
@@ -276,6 +294,20 @@ public final class KnownSecrets {
         if (known != null) known.sort();
         merge(ac, known, out);
         return runs;
+    }
+
+    /** The keyword automaton alone over a short text (no compaction, no runs, no scratch buffer). */
+    private static Emitted keywordsOnly(String t, byte[] b, TokenRules rules) {
+        AhoCorasick automaton = rules.automaton();
+        final int[] nx = automaton.flaggedTable();
+        Emitted ac = null;
+        int s = 0;
+        for (int i = 0; i < b.length; i++) {
+            int v = nx[s + (Chars.scanCode(b[i]) & 0x7f)];
+            s = v & 0x7fffffff;
+            if (v < 0) ac = keywords(t, rules, automaton.outputs()[s >>> 7], automaton.lengths(), i, ac);
+        }
+        return ac;
     }
 
     /** Runs the rules of the keywords ending at raw index {@code i}; the hits are ordered by that index. */
@@ -399,7 +431,13 @@ public final class KnownSecrets {
                 got++;
             }
         }
-        return got >= 4 && java.util.Arrays.binarySearch(grams, g) >= 0;
+        if (got < 4) return false;
+        int slot = gramSlot(g);
+        return (gramBits[slot >>> 6] & (1L << slot)) != 0 && java.util.Arrays.binarySearch(grams, g) >= 0;
+    }
+
+    private static int gramSlot(int g) {
+        return (g * 0x9E3779B1) >>> 16;
     }
 
     public Fragment fragment(String value, int minLen) {

@@ -348,7 +348,7 @@ public final class RequestScan {
         if (h.address()) addresses.add(h.secret());
         if (priming) return;
         if (h.rule().equals("aws-access-token")) sawAwsKeyId = true;
-        report(s, h, Verdicts.severity(h, s.location(), host, path, engine.policy()));
+        report(s, h, Verdicts.severity(h, s.location(), host, sink, engine.policy()));
     }
 
     void report(Segment s, Hit h, Severity sev) {
