@@ -310,6 +310,7 @@ public final class RequestScan {
         int maxShift = len <= 256 ? 3 : 0;
         for (int k = 0; k <= maxShift; k++) {
             int probeEnd = Math.min(end, start + k + PROBE_CHARS);
+            if (Decoders.base64Rejects(t, start + k, probeEnd, 6)) continue; // random key material: no allocation
             byte[] probe = Decoders.base64(t, start + k, probeEnd);
             if (probe == null || probe.length < 6) continue;
             boolean magic = Decoders.compressedMagic(probe);

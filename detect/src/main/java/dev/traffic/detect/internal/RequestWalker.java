@@ -78,10 +78,11 @@ public final class RequestWalker {
             amp = s.indexOf('&', from);
             if (amp < 0) amp = s.length();
             if (amp == from) continue;
-            String pair = s.substring(from, amp);
-            int eq = pair.indexOf('=');
-            String rawName = eq < 0 ? pair : pair.substring(0, eq);
-            String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+            int eq = from;
+            while (eq < amp && s.charAt(eq) != '=') eq++; // bounded by the pair: linear on "a&a&a...=" too
+            if (eq == amp) eq = -1;
+            String rawName = s.substring(from, eq < 0 ? amp : eq);
+            String rawValue = eq < 0 ? "" : s.substring(eq + 1, amp);
             String name = Decoders.percent(rawName, true);
             String value = Decoders.percent(rawValue, true);
             String loc = prefix.endsWith(":") ? prefix + name : prefix;
@@ -92,13 +93,24 @@ public final class RequestWalker {
         }
     }
 
+    /** Header name (as sent) -> its location string: names repeat on every request, so lower-case and concatenate once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> HEADER_LOCATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String headerLocation(String name) {
+        String loc = HEADER_LOCATIONS.get(name);
+        if (loc != null) return loc;
+        loc = "header:" + name.toLowerCase(Locale.ROOT);
+        if (HEADER_LOCATIONS.size() < 1024) HEADER_LOCATIONS.putIfAbsent(name, loc); // bounded: names are client-chosen
+        return loc;
+    }
+
     private static void header(RequestScan rs, Header h) {
-        String name = h.name().toLowerCase(Locale.ROOT);
         String v = h.value();
-        if (v.isEmpty() || name.equals("host") || name.equals("content-length")) return;
-        String loc = "header:" + name;
-        switch (name) {
-            case "authorization", "proxy-authorization" -> {
+        if (v.isEmpty()) return;
+        String loc = headerLocation(h.name());
+        if (loc.equals("header:host") || loc.equals("header:content-length")) return;
+        switch (loc) {
+            case "header:authorization", "header:proxy-authorization" -> {
                 int sp = v.indexOf(' ');
                 String scheme = sp > 0 ? v.substring(0, sp) : "";
                 String cred = sp > 0 ? v.substring(sp + 1).trim() : v.trim();
@@ -117,7 +129,7 @@ public final class RequestWalker {
                 }
                 rs.scan(Segment.literal(scheme.isEmpty() || scheme.contains("=") ? v : cred, loc, sp < 0 || !cred.contains(" ")));
             }
-            case "cookie" -> {
+            case "header:cookie" -> {
                 for (String c : v.split(";")) {
                     String p = c.trim();
                     int eq = p.indexOf('=');
