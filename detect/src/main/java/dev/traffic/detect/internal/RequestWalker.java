@@ -17,6 +17,8 @@ import java.util.Locale;
  */
 public final class RequestWalker {
     private static final int MAX_DECOMPRESSED = 8 << 20;
+    private static final int MAX_DEDUP_CHARS = 256;
+    private static final int MAX_DEDUP_STRINGS = 4096;
 
     private RequestWalker() {}
 
@@ -203,8 +205,15 @@ public final class RequestWalker {
     private static boolean json(RequestScan rs, byte[] bytes, int n, String encoding, String wire) {
         int depth = encoding.equals("plain") ? 0 : 1;
         int[] strings = {0};
+        // member names (and enum-like values) repeat in every element of an array: a verbatim
+        // string already scanned as the same kind of segment gives the same hits, so scan it once
+        java.util.Set<String> seen = new java.util.HashSet<>();
         int bad = JsonStrings.walk(bytes, n, (v, from, to, escaped) -> {
             strings[0]++;
+            if (!escaped && wire == null && v.length() <= MAX_DEDUP_CHARS) {
+                if (seen.contains(v)) return;
+                if (seen.size() < MAX_DEDUP_STRINGS) seen.add(v);
+            }
             String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
             rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
         });
