@@ -17,8 +17,7 @@ import java.util.Locale;
  */
 public final class RequestWalker {
     private static final int MAX_DECOMPRESSED = 8 << 20;
-    private static final int MAX_DEDUP_CHARS = 256;
-    private static final int MAX_DEDUP_STRINGS = 4096;
+    private static final int DEDUP_SLOTS = 256;
 
     private RequestWalker() {}
 
@@ -207,12 +206,15 @@ public final class RequestWalker {
         int[] strings = {0};
         // member names (and enum-like values) repeat in every element of an array: a verbatim
         // string already scanned as the same kind of segment gives the same hits, so scan it once
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        // (a direct-mapped table on length and end chars: no full hash of every string)
+        String[] seen = new String[DEDUP_SLOTS];
         int bad = JsonStrings.walk(bytes, n, (v, from, to, escaped) -> {
             strings[0]++;
-            if (!escaped && wire == null && v.length() <= MAX_DEDUP_CHARS) {
-                if (seen.contains(v)) return;
-                if (seen.size() < MAX_DEDUP_STRINGS) seen.add(v);
+            if (!escaped && wire == null) {
+                int len = v.length();
+                int slot = (len * 31 + v.charAt(0) * 7 + v.charAt(len - 1) * 3 + v.charAt(len >>> 1)) & (DEDUP_SLOTS - 1);
+                if (v.equals(seen[slot])) return;
+                seen[slot] = v;
             }
             String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
             rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
