@@ -138,7 +138,7 @@ public final class RequestWalker {
                     if (val.length() >= 4) rs.scan(Segment.literal(val, loc, true));
                 }
             }
-            default -> rs.scan(Segment.literal(v, loc, v.indexOf(' ') < 0 && v.indexOf(',') < 0));
+            default -> rs.scanRepeatable(Segment.literal(v, loc, v.indexOf(' ') < 0 && v.indexOf(',') < 0));
         }
     }
 
