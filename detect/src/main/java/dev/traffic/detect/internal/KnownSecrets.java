@@ -28,6 +28,8 @@ public final class KnownSecrets {
     private final List<Entry> entries = new ArrayList<>();
     private final List<Pattern> patterns = new ArrayList<>();
     private final GramIndex index;
+    /** Length of the shortest pattern (at least {@link #ANCHOR}); a shorter text cannot contain one. */
+    private final int minPattern;
     private final List<Entry> shortOnes = new ArrayList<>();
     /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
     private final int[] grams;
@@ -71,6 +73,9 @@ public final class KnownSecrets {
         List<String> norms = new ArrayList<>(patterns.size());
         for (Pattern p : patterns) norms.add(p.norm());
         index = new GramIndex(norms);
+        int min = Integer.MAX_VALUE;
+        for (String x : norms) min = Math.min(min, x.length());
+        minPattern = min;
     }
 
     public List<Entry> entries() {
@@ -230,11 +235,12 @@ public final class KnownSecrets {
         final boolean hashing = !patterns.isEmpty();
         if (hashing) shortOnes(t, out);
         final int n = b.length;
-        if (n < ANCHOR) { // most JSON keys and values: no pattern and no long run fits, only keywords can
-            Emitted ac = keywordsOnly(t, b, rules);
+        if (n < minPattern) { // most values: shorter than any pattern, so only keywords and runs can be found
+            Runs[] runs = {Runs.NONE};
+            Emitted ac = keywordsAndRuns(t, b, rules, runs);
             if (ac != null) out.addAll(ac.hits);
             if (!hashing && !entries.isEmpty()) shortOnes(t, out);
-            return Runs.NONE;
+            return runs[0];
         }
         Scratch sc = SCRATCH.get();
         final byte[] cm = sc.chars;
@@ -296,17 +302,26 @@ public final class KnownSecrets {
         return runs;
     }
 
-    /** The keyword automaton alone over a short text (no compaction, no runs, no scratch buffer). */
-    private static Emitted keywordsOnly(String t, byte[] b, TokenRules rules) {
+    /**
+     * Pass 1 without the compaction, for a text too short to hold any pattern (no scratch buffer,
+     * no probes): the keyword automaton and the long runs ({@code runs[0]}), exactly as in the full pass.
+     */
+    private static Emitted keywordsAndRuns(String t, byte[] b, TokenRules rules, Runs[] runs) {
         AhoCorasick automaton = rules.automaton();
         final int[] nx = automaton.flaggedTable();
+        final int minRun = RequestScan.MIN_RUN;
         Emitted ac = null;
-        int s = 0;
+        int s = 0, runLen = 0;
         for (int i = 0; i < b.length; i++) {
-            int v = nx[s + (Chars.scanCode(b[i]) & 0x7f)];
+            int k = Chars.scanCode(b[i]);
+            int v = nx[s + (k & 0x7f)];
             s = v & 0x7fffffff;
+            int r = k >>> 8;
+            if (((minRun - 1 - runLen) & (r - 1)) < 0) runs[0] = runs[0].add(i - runLen, i);
+            runLen = (runLen + 1) & -r;
             if (v < 0) ac = keywords(t, rules, automaton.outputs()[s >>> 7], automaton.lengths(), i, ac);
         }
+        if (runLen >= minRun) runs[0] = runs[0].add(b.length - runLen, b.length);
         return ac;
     }
 
