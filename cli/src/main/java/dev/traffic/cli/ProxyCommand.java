@@ -129,6 +129,14 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "TLS implementation (default: auto = BoringSSL when available, else the JDK).")
     String tlsProvider;
 
+    /** Enough handshakes for C2 to compile the new-host path; about 1-2 s of one core in the background. */
+    static final int DEFAULT_WARM_UP = 400;
+
+    @Option(names = "--warm-up", defaultValue = "" + DEFAULT_WARM_UP, paramLabel = "N",
+            description = "In-memory TLS handshakes run in the background at start, so the first requests to new hosts"
+                    + " do not wait for the JIT compiler (default: ${DEFAULT-VALUE}; 0 = off).")
+    int warmUp;
+
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
@@ -248,6 +256,8 @@ public final class ProxyCommand implements Callable<Integer> {
                 .clientIdleTimeout(positive("--client-idle-timeout", clientIdleTimeout))
                 .upstreamIdleTimeout(positive("--upstream-idle-timeout", upstreamIdleTimeout))
                 .poolIdleTimeout(positive("--pool-idle-timeout", poolIdleTimeout));
+        if (warmUp < 0) throw new UsageException("--warm-up: must be 0 or more, got " + warmUp);
+        b.warmUpHandshakes(warmUp);
         switch (tlsProvider.toLowerCase(Locale.ROOT)) {
             case "auto" -> b.tlsProvider(ProxyConfig.TlsProvider.AUTO);
             case "openssl" -> b.tlsProvider(ProxyConfig.TlsProvider.OPENSSL);

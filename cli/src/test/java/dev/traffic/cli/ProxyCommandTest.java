@@ -48,6 +48,9 @@ class ProxyCommandTest {
         err = new StringWriter();
         assertThat(run(err, "proxy", "--data-dir", dir.toString(), "--pool-idle-timeout", "0s")).isEqualTo(2);
         assertThat(err.toString()).contains("--pool-idle-timeout").contains("more than 0");
+        err = new StringWriter();
+        assertThat(run(err, "proxy", "--data-dir", dir.toString(), "--warm-up", "-3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warm-up").contains("-3");
     }
 
     @Test
@@ -61,6 +64,9 @@ class ProxyCommandTest {
         assertThat(c.clientIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
         assertThat(c.upstreamIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
         assertThat(c.poolIdleTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(c.warmUpHandshakes()).isEqualTo(ProxyCommand.DEFAULT_WARM_UP);
+        cmd.parseArgs("proxy", "--warm-up", "0");
+        assertThat(p.configure().build().warmUpHandshakes()).isZero();
     }
 
     @Test

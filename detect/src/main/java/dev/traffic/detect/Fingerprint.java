@@ -13,7 +13,7 @@ public final class Fingerprint {
     private Fingerprint() {}
 
     public static String of(String secret) {
-        String hash = sha256(secret).substring(0, 12);
+        String hash = sha256Prefix(secret);
         if (secret.length() < 16) return hash;
         return hash + ":" + safe(secret.substring(0, 4)) + ".." + safe(secret.substring(secret.length() - 4));
     }
@@ -33,9 +33,11 @@ public final class Fingerprint {
         }
     });
 
-    static String sha256(String s) {
+    /** The first 12 hex digits of the SHA-256 (only the 6 bytes shown are formatted). */
+    private static String sha256Prefix(String s) {
         MessageDigest md = SHA256.get();
         md.reset();
-        return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+        byte[] d = md.digest(s.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d, 0, 6);
     }
 }

@@ -40,7 +40,17 @@ public final class Policy {
         this.destinations = Map.copyOf(destinations);
         this.sinks = List.copyOf(sinks);
         this.internalHosts = List.copyOf(internalHosts);
+        for (HostPattern p : this.sinks) {
+            if (p.pathPrefix() != null) sinksWithPath.add(p);
+            else if (p.wildcard()) sinkSuffixes.add(p.host());
+            else sinkHosts.add(p.host());
+        }
     }
+
+    // the sink list hashed once: every request asks whether its host is one
+    private final java.util.Set<String> sinkHosts = new java.util.HashSet<>();
+    private final java.util.Set<String> sinkSuffixes = new java.util.HashSet<>();
+    private final List<HostPattern> sinksWithPath = new ArrayList<>();
 
     /** Built-in destinations and sinks, no secrets: what {@code traffic scan} uses without --policy. */
     public static Policy defaults() {
@@ -187,7 +197,15 @@ public final class Policy {
     }
 
     public boolean isSink(String host, String path) {
-        for (HostPattern p : sinks) if (p.matches(host, path)) return true;
+        if (host == null) return false;
+        if (sinkHosts.contains(host)) return true;
+        if (!sinkSuffixes.isEmpty()) {
+            // "*.x.y" matches proper subdomains: try every suffix after a dot
+            for (int dot = host.indexOf('.'); dot >= 0 && dot + 1 < host.length(); dot = host.indexOf('.', dot + 1)) {
+                if (sinkSuffixes.contains(host.substring(dot + 1))) return true;
+            }
+        }
+        for (HostPattern p : sinksWithPath) if (p.matches(host, path)) return true;
         return false;
     }
 

@@ -184,6 +184,23 @@ class DetectorTest {
     }
 
     @Test
+    void aHeaderValueRememberedCleanIsStillJudgedAtASinkAndInOtherRequests() {
+        // random key material is clean at a normal host, a finding at a sink, whatever was seen before
+        String blob = tk.chars(Tokens.B62, 32);
+        for (int i = 0; i < 3; i++) {
+            assertThat(scan(Requests.get("https://api.example.test/v1").header("X-Trace", blob)
+                    .header("User-Agent", "agent/1.0 (linux)").build())).isEmpty();
+        }
+        assertThat(scan(Requests.get("https://ab12.capture.test/cb").header("X-Trace", blob).build()))
+                .anySatisfy(f -> assertThat(f.rule()).isEqualTo("high-entropy-to-sink"));
+        // a value that holds a secret is never remembered: every request reports it
+        for (int i = 0; i < 2; i++) {
+            assertThat(scan(Requests.get("https://api.example.test/v1").header("X-Token", ghToken).build()))
+                    .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.CRITICAL));
+        }
+    }
+
+    @Test
     void sinksGetRandomBlobsButNotTheirOwnAddress() {
         List<Finding> fs = scan(Requests.get("https://ab12.capture.test/cb?d=" + tk.chars(Tokens.B62 + "-_", 48)).build());
         assertThat(fs).anySatisfy(f -> {

@@ -41,6 +41,7 @@ public record ProxyConfig(
         int maxInitialLineLength,
         TlsProvider tlsProvider,
         int ioThreads,
+        int warmUpHandshakes,
         ProxyEvents events) {
 
     /** Which TLS implementation to use on both sides. AUTO = BoringSSL when it loads, else the JDK. */
@@ -89,6 +90,7 @@ public record ProxyConfig(
         private int maxInitialLineLength = 16 * 1024;
         private TlsProvider tlsProvider = TlsProvider.AUTO;
         private int ioThreads;
+        private int warmUpHandshakes;
         private ProxyEvents events = ProxyEvents.NONE;
 
         public Builder listen(InetSocketAddress v) { listen = v; return this; }
@@ -117,6 +119,8 @@ public record ProxyConfig(
         public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
         public Builder tlsProvider(TlsProvider v) { tlsProvider = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
+        /** In-memory TLS handshakes run at start so the JIT compiles the new-host path early (0 = none). */
+        public Builder warmUpHandshakes(int v) { warmUpHandshakes = v; return this; }
         public Builder events(ProxyEvents v) { events = v; return this; }
 
         public ProxyConfig build() {
@@ -124,7 +128,7 @@ public record ProxyConfig(
                     upstreamCaFiles, insecureUpstream, upstreamProxy, passthrough, hostRules, allowLinkLocal,
                     extraOwnPorts, inspector, scanWindow, inlineInspectionLimit, connectTimeout, clientIdleTimeout, upstreamIdleTimeout,
                     poolIdleTimeout, tlsPeekTimeout, maxHeaderSize, maxInitialLineLength, tlsProvider, ioThreads,
-                    events);
+                    warmUpHandshakes, events);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.traffic.proxy.internal.ClientInitializer;
 import dev.traffic.proxy.internal.Http1ClientHandler;
 import dev.traffic.proxy.internal.ProxyContext;
 import dev.traffic.proxy.internal.TlsContexts;
+import dev.traffic.proxy.internal.TlsWarmUp;
 import dev.traffic.proxy.internal.h2.H2ClientPipeline;
 import dev.traffic.proxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,6 +38,8 @@ public final class ProxyServer implements AutoCloseable {
     private final ChannelGroup clients;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** Background TLS warm-up (see {@link TlsWarmUp}), or null. */
+    private volatile TlsWarmUp warmUp;
 
     private ProxyServer(ProxyConfig config, ProxyContext px, EventLoopGroup group, Channel server, ChannelGroup clients) {
         this.config = config;
@@ -68,7 +71,12 @@ public final class ProxyServer implements AutoCloseable {
                     .channel();
             InetSocketAddress bound = (InetSocketAddress) server.localAddress();
             px.policy().addOwnPort(bound.getPort());
-            return new ProxyServer(config, px, group, server, clients);
+            ProxyServer started = new ProxyServer(config, px, group, server, clients);
+            if (config.warmUpHandshakes() > 0 && tls.minter() != null && tls.server() != null) {
+                started.warmUp = new TlsWarmUp(tls.minter(), tls.provider(), config.warmUpHandshakes());
+                started.warmUp.start();
+            }
+            return started;
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             px.close();
@@ -93,6 +101,12 @@ public final class ProxyServer implements AutoCloseable {
         return px.tls().provider().name();
     }
 
+    /** Warm-up handshakes completed so far (0 when the warm-up is off). */
+    public int warmUpHandshakesDone() {
+        TlsWarmUp w = warmUp;
+        return w == null ? 0 : w.completed();
+    }
+
     /** How often reading stopped because the sink could not keep up. */
     public long sinkBackpressureCount() {
         return px.sinkBackpressureCount();
@@ -114,6 +128,7 @@ public final class ProxyServer implements AutoCloseable {
             }
             stopping = true;
         }
+        if (warmUp != null) warmUp.stop();
         try {
             server.close().syncUninterruptibly();
             px.startDraining();

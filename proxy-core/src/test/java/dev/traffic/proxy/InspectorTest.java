@@ -109,7 +109,12 @@ class InspectorTest {
         assertThat(threads).anyMatch(t -> t.startsWith("boom-small|traffic-io"))
                 .anyMatch(t -> t.startsWith("boom-big|traffic-inspect"));
         assertThat(tls.requests.size()).isEqualTo(before);
-        assertThat(proxy.sink.await(fl -> "boom-small".equals(fl.request().query())).error()).contains("inspection failed");
+        // a request that could not be inspected is recorded without its query, header values or body bytes
+        Flow failed = proxy.sink.await(fl -> fl.error() != null && fl.error().contains("inspection failed"));
+        assertThat(failed.request().query()).isEqualTo("[REDACTED:unscanned]");
+        assertThat(failed.request().headers()).allSatisfy(h -> assertThat(h.value()).isEqualTo("[REDACTED:unscanned]"));
+        assertThat(failed.request().body().recorded()).isEmpty();
+        assertThat(failed.findings()).anySatisfy(x -> assertThat(x.rule()).isEqualTo("unscanned-withheld"));
     }
 
     @Test

@@ -56,6 +56,38 @@ public final class Decoders {
         return o == out.length ? out : java.util.Arrays.copyOf(out, o);
     }
 
+    /**
+     * True when {@code base64(s, from, to)} certainly yields a probe that {@code tryDecode} skips:
+     * invalid, shorter than {@code minBytes}, or neither compressed-looking nor {@link #mostlyText}.
+     * Decodes without allocating and stops as soon as too many bytes are non-text, so random
+     * key material (the common case) costs a few chars, not the whole probe. False means "decode
+     * it for real".
+     */
+    static boolean base64Rejects(CharSequence s, int from, int to, int minBytes) {
+        while (to > from && s.charAt(to - 1) == '=') to--;
+        int n = to - from;
+        if (n % 4 == 1) n--;
+        int len = n * 3 / 4;
+        if (len < minBytes) return true;
+        int acc = 0, bits = 0, o = 0, bad = 0, b0 = 0;
+        for (int i = from; i < from + n; i++) {
+            char c = s.charAt(i);
+            int v = c < 128 ? B64[c] : -1;
+            if (v < 0) return true;
+            acc = (acc << 6) | v;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                int x = (acc >> bits) & 0xff;
+                if (o == 0) b0 = x;
+                if (o == 1 && ((b0 == 0x1f && x == 0x8b) || (b0 == 0x78 && (b0 * 256 + x) % 31 == 0))) return false; // see compressedMagic
+                if (!((x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t')) bad++;
+                if (++o >= 2 && bad * 100 > len * 8) return true;
+            }
+        }
+        return false;
+    }
+
     public static byte[] hex(CharSequence s, int from, int to) {
         if (((to - from) & 1) != 0) return null;
         byte[] out = new byte[(to - from) / 2];

@@ -3,11 +3,14 @@ package dev.traffic.detect.internal;
 import dev.traffic.detect.Policy;
 import dev.traffic.detect.SessionState;
 
-/** The compiled, immutable, shareable part of a detector: policy, token rules, known-secret matcher. */
-public record Engine(Policy policy, TokenRules rules, KnownSecrets known) {
+/**
+ * The compiled, shareable part of a detector: policy, token rules, known-secret matcher, and the
+ * bounded set of header values already found clean (the only state that grows, thread-safe).
+ */
+public record Engine(Policy policy, TokenRules rules, KnownSecrets known, CleanTexts clean) {
     public static Engine compile(Policy policy) {
         TokenRules rules = new TokenRules();
-        return new Engine(policy, rules, new KnownSecrets(policy.secrets(), rules));
+        return new Engine(policy, rules, new KnownSecrets(policy.secrets(), rules), new CleanTexts());
     }
 
     public RequestScan begin(String host, String path, String session, SessionState state) {

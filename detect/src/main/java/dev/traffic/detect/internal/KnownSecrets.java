@@ -28,9 +28,13 @@ public final class KnownSecrets {
     private final List<Entry> entries = new ArrayList<>();
     private final List<Pattern> patterns = new ArrayList<>();
     private final GramIndex index;
+    /** Length of the shortest pattern (at least {@link #ANCHOR}); a shorter text cannot contain one. */
+    private final int minPattern;
     private final List<Entry> shortOnes = new ArrayList<>();
     /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
     private final int[] grams;
+    /** A one-bit-per-slot filter over {@link #grams} (64 Kibit): most rejects without the binary search. */
+    private final long[] gramBits = new long[1024];
 
     public KnownSecrets(List<Policy.Secret> secrets, TokenRules rules) {
         java.util.Set<Integer> gramSet = new java.util.HashSet<>();
@@ -65,9 +69,13 @@ public final class KnownSecrets {
         }
         // sorted for a binary search: the per-token reject allocates nothing (no boxing, no substring)
         grams = gramSet.stream().mapToInt(Integer::intValue).sorted().toArray();
+        for (int g : grams) gramBits[gramSlot(g) >>> 6] |= 1L << gramSlot(g);
         List<String> norms = new ArrayList<>(patterns.size());
         for (Pattern p : patterns) norms.add(p.norm());
         index = new GramIndex(norms);
+        int min = Integer.MAX_VALUE;
+        for (String x : norms) min = Math.min(min, x.length());
+        minPattern = min;
     }
 
     public List<Entry> entries() {
@@ -180,14 +188,23 @@ public final class KnownSecrets {
 
     /** Runs of base64-alphabet bytes of at least {@link RequestScan#MIN_RUN}, as flat (start, end) pairs. */
     public static final class Runs {
-        int[] se = new int[16];
+        /** Shared and never added to: {@link #add} on it returns a fresh instance. */
+        static final Runs NONE = new Runs(0);
+        int[] se;
         int count;
 
-        void add(int start, int end) {
-            if (2 * count + 2 > se.length) se = java.util.Arrays.copyOf(se, se.length * 2);
-            se[2 * count] = start;
-            se[2 * count + 1] = end;
-            count++;
+        private Runs(int capacity) {
+            se = new int[capacity];
+        }
+
+        /** Appends a run; returns the instance holding it (a new one when this is {@link #NONE}). */
+        Runs add(int start, int end) {
+            Runs r = this == NONE ? new Runs(16) : this;
+            if (2 * r.count + 2 > r.se.length) r.se = java.util.Arrays.copyOf(r.se, r.se.length * 2);
+            r.se[2 * r.count] = start;
+            r.se[2 * r.count + 1] = end;
+            r.count++;
+            return r;
         }
 
         int count() {
@@ -218,11 +235,18 @@ public final class KnownSecrets {
         final boolean hashing = !patterns.isEmpty();
         if (hashing) shortOnes(t, out);
         final int n = b.length;
+        if (n < minPattern) { // most values: shorter than any pattern, so only keywords and runs can be found
+            Runs[] runs = {Runs.NONE};
+            Emitted ac = keywordsAndRuns(t, b, rules, runs);
+            if (ac != null) out.addAll(ac.hits);
+            if (!hashing && !entries.isEmpty()) shortOnes(t, out);
+            return runs[0];
+        }
         Scratch sc = SCRATCH.get();
         final byte[] cm = sc.chars;
         final int[] pos = sc.pos;
         java.util.Arrays.fill(cm, 0, TAIL, (byte) 0); // byte 0 is in no gram: an empty tail matches nothing
-        Runs runs = new Runs();
+        Runs runs = Runs.NONE; // replaced on the first long run: most texts have none
         Emitted ac = null;
         Probe known = null;
         AhoCorasick automaton = rules.automaton();
@@ -249,7 +273,7 @@ public final class KnownSecrets {
                 pos[j] = i;
                 j += (k >>> 7) & 1;
                 int r = k >>> 8;
-                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs.add(i - runLen, i); // rare: a long run ends here
+                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs = runs.add(i - runLen, i); // rare: a long run ends here
                 runLen = (runLen + 1) & -r;
                 if (v < 0) ac = keywords(t, rules, outs[s >>> 7], lens, i, ac);
             }
@@ -267,7 +291,7 @@ public final class KnownSecrets {
             System.arraycopy(cm, j - TAIL, cm, 0, TAIL);
             System.arraycopy(pos, j - TAIL, pos, 0, TAIL);
         }
-        if (runLen >= minRun) runs.add(n - runLen, n);
+        if (runLen >= minRun) runs = runs.add(n - runLen, n);
         if (!hashing) {
             if (ac != null) out.addAll(ac.hits);
             if (!entries.isEmpty()) shortOnes(t, out);
@@ -276,6 +300,29 @@ public final class KnownSecrets {
         if (known != null) known.sort();
         merge(ac, known, out);
         return runs;
+    }
+
+    /**
+     * Pass 1 without the compaction, for a text too short to hold any pattern (no scratch buffer,
+     * no probes): the keyword automaton and the long runs ({@code runs[0]}), exactly as in the full pass.
+     */
+    private static Emitted keywordsAndRuns(String t, byte[] b, TokenRules rules, Runs[] runs) {
+        AhoCorasick automaton = rules.automaton();
+        final int[] nx = automaton.flaggedTable();
+        final int minRun = RequestScan.MIN_RUN;
+        Emitted ac = null;
+        int s = 0, runLen = 0;
+        for (int i = 0; i < b.length; i++) {
+            int k = Chars.scanCode(b[i]);
+            int v = nx[s + (k & 0x7f)];
+            s = v & 0x7fffffff;
+            int r = k >>> 8;
+            if (((minRun - 1 - runLen) & (r - 1)) < 0) runs[0] = runs[0].add(i - runLen, i);
+            runLen = (runLen + 1) & -r;
+            if (v < 0) ac = keywords(t, rules, automaton.outputs()[s >>> 7], automaton.lengths(), i, ac);
+        }
+        if (runLen >= minRun) runs[0] = runs[0].add(b.length - runLen, b.length);
+        return ac;
     }
 
     /** Runs the rules of the keywords ending at raw index {@code i}; the hits are ordered by that index. */
@@ -399,7 +446,13 @@ public final class KnownSecrets {
                 got++;
             }
         }
-        return got >= 4 && java.util.Arrays.binarySearch(grams, g) >= 0;
+        if (got < 4) return false;
+        int slot = gramSlot(g);
+        return (gramBits[slot >>> 6] & (1L << slot)) != 0 && java.util.Arrays.binarySearch(grams, g) >= 0;
+    }
+
+    private static int gramSlot(int g) {
+        return (g * 0x9E3779B1) >>> 16;
     }
 
     public Fragment fragment(String value, int minLen) {

@@ -33,6 +33,8 @@ public final class RequestScan {
     private final Map<String, String> redactions = new LinkedHashMap<>();
     private long budget = 8L << 20;
     private int decodes;
+    /** Bumped by everything a scan can do beyond reading (a hit, a fragment, a decode, a view): 0 change = clean. */
+    private int effects;
     private boolean priming;
     private final List<String> addresses = new ArrayList<>(1);
     private boolean sawAwsKeyId;
@@ -91,6 +93,24 @@ public final class RequestScan {
         return engine;
     }
 
+    /**
+     * A header value: values that repeat on every request (user agents, content types, API
+     * versions) are read once per engine. When this engine already found the same text clean (no
+     * hit, no fragment, nothing to decode) on a request to a non-sink host, scanning it again
+     * cannot find anything either: matching depends only on the text, and only sinks add checks.
+     */
+    public void scanRepeatable(Segment s) {
+        if (sink || priming || s.depth() != 0 || s.wire() != null) {
+            scan(s);
+            return;
+        }
+        CleanTexts clean = engine.clean();
+        if (clean.contains(s.value(), s.text())) return;
+        int before = effects;
+        scan(s);
+        if (effects == before) clean.add(s.value(), s.text());
+    }
+
     public void scan(Segment s) {
         String t = s.text();
         if (t.isEmpty()) return;
@@ -106,18 +126,28 @@ public final class RequestScan {
         }
         if (s.depth() < MAX_DEPTH) {
             for (int[] r : runs) {
-                if (budget <= 0 || decodes > 4096) break;
+                if (budget <= 0 || decodes > 4096) {
+                    effects++; // not fully read: never remembered as clean
+                    break;
+                }
                 if (inside(hits, r[0], r[1])) continue;
                 decodes++;
+                effects++;
                 tryDecode(s, r[0], r[1], r[2] != 0, r[3] != 0);
             }
             if (hasPercent(t)) {
                 String pd = Decoders.percent(t, false);
-                if (!pd.equals(t)) scan(s.view(pd, t));
+                if (!pd.equals(t)) {
+                    effects++;
+                    scan(s.view(pd, t));
+                }
             }
             if (t.indexOf("\\u") >= 0 || t.indexOf("\\x") >= 0) {
                 String un = Decoders.unescape(t);
-                if (!un.equals(t)) scan(s.view(un, t));
+                if (!un.equals(t)) {
+                    effects++;
+                    scan(s.view(un, t));
+                }
             }
         }
     }
@@ -136,6 +166,7 @@ public final class RequestScan {
         String v = s.text().length() <= 512 ? s.text().strip() : "";
         if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
+            effects++;
             awsSecretCandidates.add(new Pending(s, v, s.text().indexOf(v)));
         }
         // pieces of a split secret travel as short values; long free text is only checked at sinks
@@ -148,6 +179,7 @@ public final class RequestScan {
         if (known.isEmpty()) return;
         KnownSecrets.Fragment f = known.fragment(v, 4);
         if (f == null) return;
+        effects++;
         boolean tracked = session != null && state != null;
         String name = f.entry().secret().name();
         if (tracked) state.recordPiece(session, name, f.from(), f.to());
@@ -310,6 +342,7 @@ public final class RequestScan {
         int maxShift = len <= 256 ? 3 : 0;
         for (int k = 0; k <= maxShift; k++) {
             int probeEnd = Math.min(end, start + k + PROBE_CHARS);
+            if (Decoders.base64Rejects(t, start + k, probeEnd, 6)) continue; // random key material: no allocation
             byte[] probe = Decoders.base64(t, start + k, probeEnd);
             if (probe == null || probe.length < 6) continue;
             boolean magic = Decoders.compressedMagic(probe);
@@ -345,10 +378,11 @@ public final class RequestScan {
     }
 
     void report(Segment s, Hit h) {
+        effects++;
         if (h.address()) addresses.add(h.secret());
         if (priming) return;
         if (h.rule().equals("aws-access-token")) sawAwsKeyId = true;
-        report(s, h, Verdicts.severity(h, s.location(), host, path, engine.policy()));
+        report(s, h, Verdicts.severity(h, s.location(), host, sink, engine.policy()));
     }
 
     void report(Segment s, Hit h, Severity sev) {

@@ -17,6 +17,7 @@ import java.util.Locale;
  */
 public final class RequestWalker {
     private static final int MAX_DECOMPRESSED = 8 << 20;
+    private static final int DEDUP_SLOTS = 256;
 
     private RequestWalker() {}
 
@@ -78,10 +79,11 @@ public final class RequestWalker {
             amp = s.indexOf('&', from);
             if (amp < 0) amp = s.length();
             if (amp == from) continue;
-            String pair = s.substring(from, amp);
-            int eq = pair.indexOf('=');
-            String rawName = eq < 0 ? pair : pair.substring(0, eq);
-            String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+            int eq = from;
+            while (eq < amp && s.charAt(eq) != '=') eq++; // bounded by the pair: linear on "a&a&a...=" too
+            if (eq == amp) eq = -1;
+            String rawName = s.substring(from, eq < 0 ? amp : eq);
+            String rawValue = eq < 0 ? "" : s.substring(eq + 1, amp);
             String name = Decoders.percent(rawName, true);
             String value = Decoders.percent(rawValue, true);
             String loc = prefix.endsWith(":") ? prefix + name : prefix;
@@ -92,13 +94,24 @@ public final class RequestWalker {
         }
     }
 
+    /** Header name (as sent) -> its location string: names repeat on every request, so lower-case and concatenate once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> HEADER_LOCATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String headerLocation(String name) {
+        String loc = HEADER_LOCATIONS.get(name);
+        if (loc != null) return loc;
+        loc = "header:" + name.toLowerCase(Locale.ROOT);
+        if (HEADER_LOCATIONS.size() < 1024) HEADER_LOCATIONS.putIfAbsent(name, loc); // bounded: names are client-chosen
+        return loc;
+    }
+
     private static void header(RequestScan rs, Header h) {
-        String name = h.name().toLowerCase(Locale.ROOT);
         String v = h.value();
-        if (v.isEmpty() || name.equals("host") || name.equals("content-length")) return;
-        String loc = "header:" + name;
-        switch (name) {
-            case "authorization", "proxy-authorization" -> {
+        if (v.isEmpty()) return;
+        String loc = headerLocation(h.name());
+        if (loc.equals("header:host") || loc.equals("header:content-length")) return;
+        switch (loc) {
+            case "header:authorization", "header:proxy-authorization" -> {
                 int sp = v.indexOf(' ');
                 String scheme = sp > 0 ? v.substring(0, sp) : "";
                 String cred = sp > 0 ? v.substring(sp + 1).trim() : v.trim();
@@ -117,7 +130,7 @@ public final class RequestWalker {
                 }
                 rs.scan(Segment.literal(scheme.isEmpty() || scheme.contains("=") ? v : cred, loc, sp < 0 || !cred.contains(" ")));
             }
-            case "cookie" -> {
+            case "header:cookie" -> {
                 for (String c : v.split(";")) {
                     String p = c.trim();
                     int eq = p.indexOf('=');
@@ -125,7 +138,7 @@ public final class RequestWalker {
                     if (val.length() >= 4) rs.scan(Segment.literal(val, loc, true));
                 }
             }
-            default -> rs.scan(Segment.literal(v, loc, v.indexOf(' ') < 0 && v.indexOf(',') < 0));
+            default -> rs.scanRepeatable(Segment.literal(v, loc, v.indexOf(' ') < 0 && v.indexOf(',') < 0));
         }
     }
 
@@ -191,8 +204,18 @@ public final class RequestWalker {
     private static boolean json(RequestScan rs, byte[] bytes, int n, String encoding, String wire) {
         int depth = encoding.equals("plain") ? 0 : 1;
         int[] strings = {0};
+        // member names (and enum-like values) repeat in every element of an array: a verbatim
+        // string already scanned as the same kind of segment gives the same hits, so scan it once
+        // (a direct-mapped table on length and end chars: no full hash of every string)
+        String[] seen = new String[DEDUP_SLOTS];
         int bad = JsonStrings.walk(bytes, n, (v, from, to, escaped) -> {
             strings[0]++;
+            if (!escaped && wire == null) {
+                int len = v.length();
+                int slot = (len * 31 + v.charAt(0) * 7 + v.charAt(len - 1) * 3 + v.charAt(len >>> 1)) & (DEDUP_SLOTS - 1);
+                if (v.equals(seen[slot])) return;
+                seen[slot] = v;
+            }
             String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
             rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
         });

@@ -11,13 +11,12 @@ import dev.traffic.store.model.Severity;
 final class Verdicts {
     private Verdicts() {}
 
-    static Severity severity(Hit h, String location, String host, String path, Policy policy) {
+    static Severity severity(Hit h, String location, String host, boolean sink, Policy policy) {
         if (h.canary()) return Severity.CRITICAL; // honey tokens are never used legitimately
         Destination d = policy.destination(h.family());
         boolean hostOk = d.hostAllowed(host);
         if (h.address() && hostOk && location.equals("path")) return null; // a webhook URL used as itself
         if (hostOk && d.locationAllowed(location)) return null;
-        boolean sink = policy.isSink(host, path);
         Severity s;
         if (h.provisioned() || h.strength() != Hit.Strength.WEAK) {
             s = hostOk ? Severity.HIGH : Severity.CRITICAL;

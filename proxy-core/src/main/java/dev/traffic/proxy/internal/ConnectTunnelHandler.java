@@ -134,7 +134,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
     /** Records the refused CONNECT, answers with raw bytes (the HTTP codec is gone) and closes. */
     private void refuse(ChannelHandlerContext ctx, int status, String message, PolicyDecision decision) {
         FlowRecorder rec = new FlowRecorder(px, client, FlowKind.HTTP);
-        rec.start(connectRequest());
+        rec.startRefused(connectRequest());
         if (decision != null) rec.policy(decision);
         else rec.error(message);
         rec.response(status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(), "HTTP/1.1", null);

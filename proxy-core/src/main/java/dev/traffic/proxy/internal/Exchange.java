@@ -287,8 +287,7 @@ public final class Exchange implements UpstreamListener {
             return;
         }
         if (truncated) rec.scanWindowExceeded(px.config().scanWindow());
-        rec.findings(r.findings());
-        if (r.redacted() != null) rec.redactedRequest(r.redacted());
+        rec.inspected(r.findings(), r.redacted());
         rec.announce(r.redacted() != null ? r.redacted().withBody(null) : recordedHead);
         if (r.block()) {
             String rule = r.rule() == null ? "inspection" : r.rule();

@@ -1,5 +1,6 @@
 package dev.traffic.proxy.internal;
 
+import dev.traffic.proxy.Inspection;
 import dev.traffic.store.model.Body;
 import dev.traffic.store.model.Finding;
 import dev.traffic.store.model.Flow;
@@ -49,6 +50,8 @@ public final class FlowRecorder {
     private String error;
     private boolean started;
     private boolean announcePending;
+    /** Recorded while an inspector is configured but not (yet) inspected: scanned at {@link #finish}. */
+    private boolean unscanned;
     private boolean ended;
 
     public FlowRecorder(ProxyContext px, String client, FlowKind kind) {
@@ -86,6 +89,25 @@ public final class FlowRecorder {
         flow.request(head);
         started = true;
         announcePending = true;
+        unscanned = px.config().inspector() != null;
+    }
+
+    /**
+     * Start for a request the proxy answers itself before (or without) inline inspection: policy
+     * denials, bad requests. With an inspector configured nothing is written ahead, and
+     * {@link #finish} runs the inspector over what was recorded so the store gets the same
+     * redaction and findings as for a forwarded request; without one it is {@link #start}.
+     */
+    public void startRefused(FlowRequest head) {
+        if (px.config().inspector() != null) startHeld(head);
+        else start(head);
+    }
+
+    /** The inline inspection's result: its findings, and the redacted request to record (or null). */
+    public void inspected(List<Finding> f, FlowRequest redactedRequest) {
+        unscanned = false;
+        findings.addAll(f);
+        if (redactedRequest != null) redacted = redactedRequest;
     }
 
     /** Sends the held write-ahead record showing {@code shown} (the redacted head) as the request. */
@@ -144,7 +166,6 @@ public final class FlowRecorder {
     public void policy(PolicyDecision p) { flow.policy(p); }
     public void tunnel(TunnelInfo t) { flow.tunnel(t); }
     public void findings(List<Finding> f) { findings.addAll(f); }
-    public void redactedRequest(FlowRequest r) { redacted = r; }
 
     /** Keeps the first error: later ones are usually consequences. */
     public void error(String message) {
@@ -168,6 +189,7 @@ public final class FlowRecorder {
         Instant now = Instant.now();
         if (request != null) {
             Body body = requestBody.finish();
+            if (unscanned) scanBeforeRecording(body);
             FlowRequest r = redacted != null ? redacted : request;
             if (redacted != null && redacted.body() != null && redacted.body().size() > 0) {
                 body = new Body(body.size(), body.sha256(), redacted.body().recorded(), body.truncated());
@@ -189,6 +211,38 @@ public final class FlowRecorder {
         }
         px.config().events().flowEnded(f);
         return f;
+    }
+
+    /**
+     * A request that was never inspected inline (refused first, or its client left before the
+     * scan): the inspector sees it now, only to decide what the store may hold; nothing is
+     * forwarded. When it cannot answer at once (an asynchronous or failing inspector), header
+     * values, query, userinfo and body bytes are withheld rather than recorded raw.
+     */
+    private void scanBeforeRecording(Body body) {
+        unscanned = false;
+        Inspection r = null;
+        try {
+            FlowRequest seen = request.headers() == null ? request.withHeaders(List.of()) : request; // unparsable heads have none
+            var f = px.config().inspector().inspect(seen.withBody(body), px.config().session(), id).toCompletableFuture();
+            if (f.isDone() && !f.isCompletedExceptionally()) r = f.join();
+        } catch (RuntimeException e) {
+            log.warn("inspection of a refused request failed: {}", e.toString());
+        }
+        if (r != null) {
+            findings.addAll(r.findings());
+            if (r.redacted() != null) redacted = r.redacted();
+            return;
+        }
+        String gone = "[REDACTED:unscanned]";
+        List<Header> hs = new ArrayList<>();
+        if (request.headers() != null) for (Header h : request.headers()) hs.add(new Header(h.name(), gone));
+        redacted = new FlowRequest(request.method(), request.scheme(), request.host(), request.port(), request.path(),
+                request.query() == null ? null : gone, request.httpVersion(), hs,
+                new Body(body.size(), body.sha256(), new byte[0], body.size() > 0), null, null,
+                request.userinfo() == null ? null : gone);
+        findings.add(new Finding("unscanned-withheld", "scan", Severity.LOW, "request", request.host(), null, null,
+                "could not be inspected; header values, query, userinfo and body were not recorded"));
     }
 
     /** Headers in wire order, duplicates kept; the proxy credential is never recorded. */

@@ -150,8 +150,12 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
         FlowRecorder rec = new FlowRecorder(px, session.clientAddress(), FlowKind.HTTP);
         boolean bad = req.decoderResult().isFailure();
         String method = bad ? "-" : req.method().name();
-        rec.start(new FlowRequest(method, session.scheme(), t == null ? null : t.host(), t == null ? 0 : t.port(),
-                bad ? null : abbreviate(withoutUserinfo(req.uri())), null, req.protocolVersion().text(),
+        // with an inspector the whole target (bounded by the line-length limit) is scanned and redacted
+        // as recorded; cutting it first could leave a partial credential no rule recognises
+        String target = bad ? null : withoutUserinfo(req.uri());
+        if (target != null && px.config().inspector() == null) target = abbreviate(target);
+        rec.startRefused(new FlowRequest(method, session.scheme(), t == null ? null : t.host(), t == null ? 0 : t.port(),
+                target, null, req.protocolVersion().text(),
                 bad ? null : FlowRecorder.headers(req.headers()), null, null, null));
         if (decision != null) rec.policy(decision);
         else rec.error(why);

@@ -94,6 +94,11 @@ public final class TlsContexts {
         }
     }
 
+    /** The minter behind the interception keys, or null when there are none. */
+    public LeafMinter minter() {
+        return minter;
+    }
+
     private static LeafMinter minterOf(KeyManagerFactory kmf) {
         if (kmf == null) return null;
         for (KeyManager km : kmf.getKeyManagers()) if (km instanceof LeafKeyManager l) return l.minter();
@@ -117,7 +122,7 @@ public final class TlsContexts {
     }
 
     /** trust == null: no verification (only for --insecure-upstream hosts). */
-    private static SslContext upstreamContext(SslProvider provider, X509ExtendedTrustManager trust, String keyAlpn)
+    static SslContext upstreamContext(SslProvider provider, X509ExtendedTrustManager trust, String keyAlpn)
             throws SSLException {
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider)
                 .applicationProtocolConfig(AlpnPolicy.config(AlpnPolicy.upstreamProtocols(keyAlpn)));
@@ -137,7 +142,7 @@ public final class TlsContexts {
         return SslProvider.JDK;
     }
 
-    private static SslContext serverContext(KeyManagerFactory kmf, SslProvider provider) throws SSLException {
+    static SslContext serverContext(KeyManagerFactory kmf, SslProvider provider) throws SSLException {
         // Not OpenSslCachingX509KeyManagerFactory: it caches key material per alias (host) forever,
         // so a host would keep serving its first leaf after the minter re-mints it (expiry).
         KeyManagerFactory keys = kmf;

@@ -59,7 +59,7 @@ public final class FlowDocument {
             facet(d, FlowFields.METHOD, rq.method().toUpperCase(Locale.ROOT));
             keyword(d, FlowFields.SCHEME, rq.scheme());
             keyword(d, FlowFields.HOST, rq.host());
-            facet(d, FlowFields.HOST, rq.host().toLowerCase(Locale.ROOT));
+            if (rq.host() != null) facet(d, FlowFields.HOST, rq.host().toLowerCase(Locale.ROOT)); // null: a refused unparsable request
             d.add(new IntPoint(FlowFields.PORT, rq.port()));
             keyword(d, FlowFields.PATH, rq.path());
             keyword(d, FlowFields.QUERY, rq.query());

@@ -168,6 +168,14 @@ public final class StoreWriter implements Runnable {
                     else process(it);
                     bytes += bytes(it);
                 }
+                writeStarts(startsHeld); // open for a whole batch: write-ahead now
+                if (busy && waiters.isEmpty() && !stopping) {
+                    Map<String, Flow> t = startsHeld;
+                    startsHeld = startsNew;
+                    startsNew = t;
+                } else {
+                    writeStarts(startsNew);
+                }
                 queuedBytes.addAndGet(-bytes);
                 if (journal.pending() > 0) journal.writeOut();
                 writtenSeq = nextSeq - 1;
@@ -203,13 +211,28 @@ public final class StoreWriter implements Runnable {
     private void process(Item it) throws IOException {
         if (it instanceof Start s) {
             open.put(s.head().id(), s.head());
-            journal.append(Segments.START, FlowJson.toBytes(s.head()));
+            startsNew.put(s.head().id(), s.head());
         } else if (it instanceof End e) {
-            open.remove(e.flow().id());
+            String id = e.flow().id();
+            open.remove(id);
+            if (startsNew.remove(id) == null) startsHeld.remove(id);
             appendFlow(e.flow());
         } else if (it instanceof Flush f) {
             waiters.add(f.done());
         }
+    }
+
+    /**
+     * START records wait while the writer is busy, for at most one batch (5 ms): most flows end
+     * within it, and their FLOW record makes the START record redundant (only crash recovery reads
+     * START records, to record flows that never ended). Both maps are in arrival order.
+     */
+    private Map<String, Flow> startsNew = new LinkedHashMap<>();
+    private Map<String, Flow> startsHeld = new LinkedHashMap<>();
+
+    private void writeStarts(Map<String, Flow> starts) throws IOException {
+        for (Flow head : starts.values()) journal.append(Segments.START, FlowJson.toBytes(head));
+        starts.clear();
     }
 
     private void appendFlow(Flow flow) throws IOException {
@@ -241,6 +264,8 @@ public final class StoreWriter implements Runnable {
 
     /** Makes everything appended so far durable: journal first, then leaf hashes. */
     private void sync() throws IOException {
+        writeStarts(startsHeld); // what is durable includes the write-ahead of every open flow
+        writeStarts(startsNew);
         if (journal.pending() > 0) journal.writeOut();
         long fsyncStart = System.nanoTime();
         journal.force();
@@ -294,6 +319,8 @@ public final class StoreWriter implements Runnable {
     /** Appends a clean-shutdown marker and a final checkpoint. Called on this thread's exit path. */
     public void finish() throws IOException {
         if (!healthy) return;
+        startsNew.clear();
+        startsHeld.clear();
         for (Flow f : new ArrayList<>(open.values())) {
             appendFlow(f.toBuilder().error("unfinished: the store was closed before this flow ended").build());
         }
@@ -328,6 +355,8 @@ public final class StoreWriter implements Runnable {
             nextSeq = durableSeq + 1;
             List<Item> again = new ArrayList<>(sinceSync);
             sinceSync.clear();
+            startsNew.clear(); // rolled back with the journal; processing again re-adds the open ones
+            startsHeld.clear();
             for (Item it : again) {
                 if (!(it instanceof Stop)) process(it);
             }
