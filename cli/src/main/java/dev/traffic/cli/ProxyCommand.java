@@ -129,8 +129,11 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "TLS implementation (default: auto = BoringSSL when available, else the JDK).")
     String tlsProvider;
 
-    /** Enough handshakes for C2 to compile the new-host path; about 1-2 s of one core in the background. */
-    static final int DEFAULT_WARM_UP = 400;
+    /**
+     * Off by default: 400 handshakes cost about 9 s of one core at start, and the measured effect on
+     * the first request to a new host stayed within the benchmark's noise (README, Performance).
+     */
+    static final int DEFAULT_WARM_UP = 0;
 
     @Option(names = "--warm-up", defaultValue = "" + DEFAULT_WARM_UP, paramLabel = "N",
             description = "In-memory TLS handshakes run in the background at start, so the first requests to new hosts"

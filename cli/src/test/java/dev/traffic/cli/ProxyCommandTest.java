@@ -65,8 +65,8 @@ class ProxyCommandTest {
         assertThat(c.upstreamIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
         assertThat(c.poolIdleTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(c.warmUpHandshakes()).isEqualTo(ProxyCommand.DEFAULT_WARM_UP);
-        cmd.parseArgs("proxy", "--warm-up", "0");
-        assertThat(p.configure().build().warmUpHandshakes()).isZero();
+        cmd.parseArgs("proxy", "--warm-up", "250");
+        assertThat(p.configure().build().warmUpHandshakes()).isEqualTo(250);
     }
 
     @Test
