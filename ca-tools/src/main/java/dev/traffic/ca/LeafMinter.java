@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.traffic.ca.internal.CertProfiles;
 import dev.traffic.ca.internal.HostName;
 import dev.traffic.ca.internal.Keys;
+import dev.traffic.ca.internal.SpareKeys;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -23,6 +24,8 @@ public final class LeafMinter {
     private final Cache<String, IssuedLeaf> cache;
     private final LongAdder lookups = new LongAdder();
     private final LongAdder mints = new LongAdder();
+    /** Enough for a burst of new hosts (an agent's first requests); refilled in the background. */
+    private final SpareKeys keys = new SpareKeys(8);
 
     public LeafMinter(CertificateAuthority ca) {
         this(ca, LeafOptions.defaults());
@@ -58,14 +61,14 @@ public final class LeafMinter {
 
     private IssuedLeaf mint(HostName host) {
         mints.increment();
-        KeyPair keys = Keys.generateLeaf();
-        X509Certificate leaf = CertProfiles.leaf(host, keys.getPublic(), ca.issuerCertificate(), ca.issuerKeyId(),
+        KeyPair pair = keys.take();
+        X509Certificate leaf = CertProfiles.leaf(host, pair.getPublic(), ca.issuerCertificate(), ca.issuerKeyId(),
                 signingKey, Instant.now(), options.validity());
         List<X509Certificate> issuers = ca.issuerChain();
         X509Certificate[] chain = new X509Certificate[1 + issuers.size()];
         chain[0] = leaf;
         for (int i = 0; i < issuers.size(); i++) chain[i + 1] = issuers.get(i);
-        return new IssuedLeaf(keys.getPrivate(), chain);
+        return new IssuedLeaf(pair.getPrivate(), chain);
     }
 
     /** Lookups answered from the cache (including callers that waited on another caller's mint). */
