@@ -39,6 +39,12 @@ public final class RequestScan {
     private final List<String> addresses = new ArrayList<>(1);
     private boolean sawAwsKeyId;
     private final List<Pending> awsSecretCandidates = new ArrayList<>();
+    /**
+     * One hit list per segment depth, cleared and reused: a scan at depth d only nests scans at
+     * depth d + 1 and up (children and views), so a list is never in use twice at once.
+     */
+    @SuppressWarnings("unchecked")
+    private final ArrayList<Hit>[] hitLists = new ArrayList[MAX_DEPTH + 1];
 
     /** A standalone 40-char value that becomes an AWS secret key if a key id shows up in the request. */
     private record Pending(Segment segment, String value, int start) {}
@@ -115,7 +121,7 @@ public final class RequestScan {
         String t = s.text();
         if (t.isEmpty()) return;
         byte[] b = Texts.latin1(t);
-        List<Hit> hits = new ArrayList<>(4);
+        List<Hit> hits = hitList(s.depth());
         KnownSecrets.Runs longRuns = engine.known().scanFused(t, b, engine.rules(), hits);
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH, longRuns);
         for (Hit h : hits) report(s, h);
@@ -150,6 +156,14 @@ public final class RequestScan {
                 }
             }
         }
+    }
+
+    private List<Hit> hitList(int depth) {
+        if (depth >= hitLists.length) return new ArrayList<>(4);
+        ArrayList<Hit> l = hitLists[depth];
+        if (l == null) hitLists[depth] = l = new ArrayList<>(4);
+        else l.clear();
+        return l;
     }
 
     private static boolean hasPercent(String t) {
@@ -207,15 +221,17 @@ public final class RequestScan {
     private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
         String t = s.text();
         int n = t.length();
+        // a single-token value has no token but itself: its fragment check is the whole-value one
+        if (!sink && tokenEnd(t, 0) == n) return;
         KnownSecrets known = engine.known();
         // certificates and public keys are random-looking by nature and public by design
         boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
                 || t.contains("AAAAC3NzaC1") || t.contains("AAAAB3NzaC1") || t.contains("AAAAE2VjZHNh"));
         int i = 0;
         while (i < n) {
-            while (i < n && !tokenChar(t.charAt(i))) i++;
+            while (i < n && !token(t.charAt(i))) i++;
             int st = i;
-            while (i < n && tokenChar(t.charAt(i))) i++;
+            i = tokenEnd(t, i);
             if (i - st < 4 || covered(hits, st, i)) continue;
             // most tokens cannot be a fragment: reject them before building the substring
             boolean fragment = fragments && (st > 0 || i < n) && i - st <= 512 && known.maybeFragment(t, st, i);
@@ -250,6 +266,23 @@ public final class RequestScan {
 
     private static boolean tokenChar(char c) {
         return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
+    }
+
+    /** {@link #tokenChar} as one table load per char (all token chars are ASCII). */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) TOKEN[c] = tokenChar(c);
+    }
+
+    private static boolean token(char c) {
+        return c < 128 && TOKEN[c];
+    }
+
+    private static int tokenEnd(String t, int i) {
+        int n = t.length();
+        while (i < n && token(t.charAt(i))) i++;
+        return i;
     }
 
     private static boolean covered(List<Hit> hits, int s, int e) {
