@@ -419,7 +419,7 @@ public final class RequestScan {
     }
 
     void report(Segment s, Hit h, Severity sev) {
-        String fp = Fingerprint.of(h.secret());
+        String fp = engine.fingerprints().of(h.secret());
         String hitText = s.text().substring(h.start(), h.end());
         boolean redact = sev != null || h.provisioned() || h.canary() || h.strength() != Hit.Strength.WEAK;
         if (redact) {
