@@ -120,6 +120,7 @@ public final class RequestScan {
     public void scan(Segment s) {
         String t = s.text();
         if (t.isEmpty()) return;
+        if (!sink && quiet(t, s.value())) return;
         byte[] b = Texts.latin1(t);
         List<Hit> hits = hitList(s.depth());
         KnownSecrets.Runs longRuns = engine.known().scanFused(t, b, engine.rules(), hits);
@@ -156,6 +157,42 @@ public final class RequestScan {
                 }
             }
         }
+    }
+
+    /**
+     * The common case of a short value (a JSON string, a form field, a header): one pass that
+     * proves the full scan below would do nothing, else false (then the full scan runs). Quiet
+     * means: shorter than any known-secret pattern and than an AWS secret key, ASCII, no keyword of
+     * any token rule, no base64-alphabet run of {@link #MIN_RUN} (so nothing to decode and no
+     * Discord token), no '%' or backslash (no decoded view), and, for a whole value, neither it nor
+     * any token in it starts like a piece of a known secret. Not at sinks (they add checks).
+     */
+    private boolean quiet(String t, boolean value) {
+        KnownSecrets known = engine.known();
+        int n = t.length();
+        if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
+        final int[] nx = engine.rules().automaton().flaggedTable();
+        int st = 0, runLen = 0, tok = -1;
+        for (int i = 0; i < n; i++) {
+            char c = t.charAt(i);
+            if (c >= 0x80 || c == '%' || c == '\\') return false;
+            int k = Chars.scanCode(c);
+            int v = nx[st + (k & 0x7f)];
+            if (v < 0) return false; // a keyword ends here: its rule may match
+            st = v;
+            runLen = (runLen + 1) & -(k >>> 8);
+            if (runLen >= MIN_RUN) return false;
+            if (!value) continue;
+            if (TOKEN[c]) {
+                if (tok < 0) tok = i;
+            } else if (tok >= 0) {
+                if (i - tok >= 4 && known.maybeFragment(t, tok, i)) return false;
+                tok = -1;
+            }
+        }
+        if (!value) return true;
+        if (tok >= 0 && n - tok >= 4 && known.maybeFragment(t, tok, n)) return false;
+        return !known.maybeFragment(t, 0, n);
     }
 
     private List<Hit> hitList(int depth) {
