@@ -32,6 +32,11 @@ class ShortValuesTest {
         assertThat(json(keyId)).anySatisfy(f -> assertThat(f.rule()).isEqualTo("aws-access-token"));
         String pct = "%41%4B%49%41" + "Q7XH2LMNPR4TW6ZB"; // the same id percent-encoded: found through the decoded view
         assertThat(json(pct)).anySatisfy(f -> assertThat(f.rule()).isEqualTo("aws-access-token"));
+        String b64 = java.util.Base64.getEncoder().encodeToString(keyId.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(json(b64)).as(b64).anySatisfy(f -> { // a 28-char run worth decoding: found in the decoded layer
+            assertThat(f.rule()).isEqualTo("aws-access-token");
+            assertThat(f.encoding()).isEqualTo("base64");
+        });
         String piece = hfToken.substring(10, 24); // a distinctive piece of the policy's own secret
         assertThat(json(piece)).anySatisfy(f -> assertThat(f.detail()).contains("HF_TOKEN"));
         String glued = "id " + piece; // the piece as one token of a short value
@@ -42,5 +47,7 @@ class ShortValuesTest {
     void plainShortValuesStayQuiet() {
         assertThat(json("2026-01-01T00:00:00Z")).isEmpty();
         assertThat(json("f55d400b-c910")).isEmpty();
+        assertThat(json("authorization_code")).isEmpty(); // a long run of words: nothing to decode
+        assertThat(json("f55d400b-c910-4a7e-8a3b")).isEmpty(); // a dashed hex id run
     }
 }

@@ -163,16 +163,17 @@ public final class RequestScan {
      * The common case of a short value (a JSON string, a form field, a header): one pass that
      * proves the full scan below would do nothing, else false (then the full scan runs). Quiet
      * means: shorter than any known-secret pattern and than an AWS secret key, ASCII, no keyword of
-     * any token rule, no base64-alphabet run of {@link #MIN_RUN} (so nothing to decode and no
-     * Discord token), no '%' or backslash (no decoded view), and, for a whole value, neither it nor
-     * any token in it starts like a piece of a known secret. Not at sinks (they add checks).
+     * any token rule, every base64-alphabet run of {@link #MIN_RUN} or more one that {@link #runs}
+     * would neither decode nor check as a Discord token (see {@link #quietRun}), no '%' or
+     * backslash (no decoded view), and, for a whole value, neither it nor any token in it starts
+     * like a piece of a known secret. Not at sinks (they add checks).
      */
     private boolean quiet(String t, boolean value) {
         KnownSecrets known = engine.known();
         int n = t.length();
         if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
         final int[] nx = engine.rules().automaton().flaggedTable();
-        int st = 0, runLen = 0, tok = -1;
+        int st = 0, runLen = 0, any = 0, all = -1, tok = -1;
         for (int i = 0; i < n; i++) {
             char c = t.charAt(i);
             if (c >= 0x80 || c == '%' || c == '\\') return false;
@@ -180,8 +181,17 @@ public final class RequestScan {
             int v = nx[st + (k & 0x7f)];
             if (v < 0) return false; // a keyword ends here: its rule may match
             st = v;
-            runLen = (runLen + 1) & -(k >>> 8);
-            if (runLen >= MIN_RUN) return false;
+            if ((k >>> 8) != 0) {
+                runLen++;
+                int rb = Chars.runBits(c);
+                any |= rb;
+                all &= rb;
+            } else {
+                if (runLen >= MIN_RUN && !quietRun(t, i - runLen, i, any, all)) return false;
+                runLen = 0;
+                any = 0;
+                all = -1;
+            }
             if (!value) continue;
             if (TOKEN[c]) {
                 if (tok < 0) tok = i;
@@ -190,9 +200,27 @@ public final class RequestScan {
                 tok = -1;
             }
         }
+        if (runLen >= MIN_RUN && !quietRun(t, n - runLen, n, any, all)) return false;
         if (!value) return true;
         if (tok >= 0 && n - tok >= 4 && known.maybeFragment(t, tok, n)) return false;
         return !known.maybeFragment(t, 0, n);
+    }
+
+    /**
+     * A long run (under 40 chars) that {@link #runs} passes over: not '.'-terminated with a
+     * URL-safe alphabet (a Discord token part), and not worth decoding by the same test (all hex,
+     * all base32, digits mixed with letters unless a dashed hex id). {@code any}/{@code all}: the
+     * OR and AND of {@link Chars#runBits} over the run.
+     */
+    private static boolean quietRun(String t, int start, int end, int any, int all) {
+        int classes = any & 0xff;
+        boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
+        if (url && end < t.length() && t.charAt(end) == '.') return false;
+        if ((all & (Chars.ALL_HEX | Chars.ALL_B32U | Chars.ALL_B32L)) != 0) return false;
+        if ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0) {
+            for (int i = start; i < end; i++) if (!Chars.hex(t.charAt(i)) && t.charAt(i) != '-') return false;
+        }
+        return true;
     }
 
     private List<Hit> hitList(int depth) {
