@@ -9,6 +9,7 @@ import dev.traffic.store.model.FlowRequest;
 import dev.traffic.store.model.Header;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class DetectBench {
-    @Param({"llm-10k", "llm-20k", "llm-100k", "llm-500k", "json-api", "form"})
+    /**
+     * {@code json-api} and {@code form} carry an Anthropic key to the wrong host (every request is a
+     * critical finding: an exfiltrating call); the {@code -clean} variants are the same requests
+     * without that header (a typical clean call).
+     */
+    @Param({"llm-10k", "llm-20k", "llm-100k", "llm-500k", "json-api", "form", "json-api-clean", "form-clean"})
     public String body;
 
     private Detector detector;
@@ -56,7 +62,9 @@ public class DetectBench {
                 .append("  - name: C2\n    value: \"").append(rand(rnd, 40)).append("\"\n");
         detector = new Detector(Policy.parse(yaml.toString(), "bench", Path.of("."), k -> null));
         state = new SessionState();
-        String text = switch (body) {
+        boolean clean = body.endsWith("-clean");
+        String kind = clean ? body.substring(0, body.length() - "-clean".length()) : body;
+        String text = switch (kind) {
             case "llm-10k" -> llmPrompt(rnd, 10_000);
             case "llm-20k" -> llmPrompt(rnd, 20_000);
             case "llm-100k" -> llmPrompt(rnd, 100_000);
@@ -64,15 +72,17 @@ public class DetectBench {
             case "json-api" -> jsonApi(rnd);
             default -> form(rnd);
         };
-        String ct = body.equals("form") ? "application/x-www-form-urlencoded" : "application/json";
+        String ct = kind.equals("form") ? "application/x-www-form-urlencoded" : "application/json";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        request = new FlowRequest("POST", "https", body.startsWith("llm") ? "api.anthropic.com" : "api.example.com", 443,
-                body.startsWith("llm") ? "/v1/messages" : "/v2/items", body.equals("json-api") ? "page=2&per_page=50" : null, "HTTP/1.1",
-                List.of(new Header("Host", "api.anthropic.com"), new Header("x-api-key", "sk-ant-api03-" + rand(rnd, 93) + "AA"),
-                        new Header("anthropic-version", "2023-06-01"), new Header("Content-Type", ct),
-                        new Header("User-Agent", "claude-cli/1.0.0 (external, cli)"), new Header("Accept", "application/json"),
-                        new Header("Content-Length", Integer.toString(bytes.length))),
-                new Body(bytes.length, null, bytes, false), List.of(), null);
+        List<Header> headers = new ArrayList<>(List.of(new Header("Host", "api.anthropic.com"),
+                new Header("x-api-key", "sk-ant-api03-" + rand(rnd, 93) + "AA"),
+                new Header("anthropic-version", "2023-06-01"), new Header("Content-Type", ct),
+                new Header("User-Agent", "claude-cli/1.0.0 (external, cli)"), new Header("Accept", "application/json"),
+                new Header("Content-Length", Integer.toString(bytes.length))));
+        if (clean) headers.remove(1); // the same request without the key (drawn all the same: identical bodies)
+        request = new FlowRequest("POST", "https", kind.startsWith("llm") ? "api.anthropic.com" : "api.example.com", 443,
+                kind.startsWith("llm") ? "/v1/messages" : "/v2/items", kind.equals("json-api") ? "page=2&per_page=50" : null, "HTTP/1.1",
+                List.copyOf(headers), new Body(bytes.length, null, bytes, false), List.of(), null);
     }
 
     public int bodyBytes() {

@@ -15,7 +15,7 @@ public final class DetectCpuTime {
 
     public static void main(String[] args) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        String[] bodies = args.length > 0 ? args : new String[] {"llm-10k", "llm-20k", "llm-100k", "llm-500k", "json-api", "form"};
+        String[] bodies = args.length > 0 ? args : new String[] {"llm-10k", "llm-20k", "llm-100k", "llm-500k", "json-api", "form", "json-api-clean", "form-clean"};
         for (String body : bodies) {
             DetectBench b = new DetectBench();
             b.body = body;
@@ -31,7 +31,7 @@ public final class DetectCpuTime {
             }
             Arrays.sort(cpu);
             long total = Arrays.stream(cpu).sum();
-            System.out.printf("%-9s %7d B  %7.1f MB/s/core  p50 %7.1f us  p99 %7.1f us  (%d requests, CPU time)%n",
+            System.out.printf("%-14s %7d B  %7.1f MB/s/core  p50 %7.1f us  p99 %7.1f us  (%d requests, CPU time)%n",
                     body, bytes, (double) bytes * n / (total / 1e9) / 1e6, cpu[n / 2] / 1e3, cpu[(int) (n * 0.99)] / 1e3, n);
         }
     }

@@ -17,6 +17,7 @@ final class HostScan {
     static void scan(RequestScan rs, String host) {
         if (host == null || host.isEmpty() || host.indexOf(':') >= 0) return; // IPv6 literal
         String h = host.toLowerCase(Locale.ROOT);
+        if (plain(rs, h)) return;
         String[] labels = h.split("\\.");
         if (labels.length < 3) return;
         String domain = labels[labels.length - 2] + "." + labels[labels.length - 1];
@@ -50,6 +51,36 @@ final class HostScan {
                     Fingerprint.of(labels[0] + "." + domain), "plain",
                     "continues DNS-label exfiltration to " + domain + " seen earlier in this session"));
         }
+    }
+
+    /**
+     * The common case without splitting the name: fewer than 3 labels, or leading data labels
+     * too short to decode (under 16 chars) and nothing a session could continue (fewer than 4
+     * labels, no data label, or no session). Mirrors the checks below; false means run them.
+     */
+    private static boolean plain(RequestScan rs, String h) {
+        int labels = 1;
+        for (int i = 0; i < h.length(); i++) if (h.charAt(i) == '.') labels++;
+        if (labels < 3) return true;
+        int data = 0, used = 0, from = 0;
+        for (int k = 0; k < labels - 2; k++) {
+            int dot = h.indexOf('.', from);
+            if (!dataLabel(h, from, dot)) break;
+            data += dot - from;
+            used++;
+            from = dot + 1;
+        }
+        if (data >= 16) return false;
+        return rs.session() == null || rs.state() == null || labels < 4 || used < 1;
+    }
+
+    private static boolean dataLabel(String h, int from, int to) {
+        if (to - from < 2 || to - from > 63) return false;
+        for (int i = from; i < to; i++) {
+            char c = h.charAt(i);
+            if (!(Chars.lower(c) || Chars.digit(c))) return false;
+        }
+        return true;
     }
 
     private static boolean dataLabel(String l) {

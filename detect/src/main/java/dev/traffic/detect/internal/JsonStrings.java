@@ -37,6 +37,7 @@ final class JsonStrings {
      */
     static int walk(byte[] b, int n, Visitor visitor) {
         byte[] stack = new byte[32]; // 1 = object, 2 = array
+        String[] recent = new String[RECENT];
         int depth = 0;
         int state = VALUE;
         int i = 0;
@@ -57,7 +58,7 @@ final class JsonStrings {
                         state = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
                         i++;
                     } else {
-                        int e = c == '"' ? string(b, i, n, visitor) : scalar(b, i, n);
+                        int e = c == '"' ? string(b, i, n, visitor, recent) : scalar(b, i, n);
                         if (e < 0) return i;
                         i = e;
                         state = AFTER;
@@ -69,7 +70,7 @@ final class JsonStrings {
                         state = AFTER;
                         i++;
                     } else {
-                        int e = c == '"' ? string(b, i, n, visitor) : -1;
+                        int e = c == '"' ? string(b, i, n, visitor, recent) : -1;
                         if (e < 0) return i;
                         i = e;
                         state = COLON;
@@ -118,12 +119,12 @@ final class JsonStrings {
     }
 
     /** The string whose opening quote is at {@code q}: reports it and returns the index after its closing quote, or -1. */
-    private static int string(byte[] b, int q, int n, Visitor visitor) {
+    private static int string(byte[] b, int q, int n, Visitor visitor, String[] recent) {
         int from = q + 1;
         int k = nextSpecial(b, from, n);
         if (k >= n) return -1;
         if (b[k] == '"') {
-            if (k - from >= 4) visitor.string(new String(b, from, k - from, StandardCharsets.ISO_8859_1), from, k, false);
+            if (k - from >= 4) visitor.string(plain(b, from, k, recent), from, k, false);
             return k + 1;
         }
         // escapes: copy the plain stretches between them in bulk into a per-thread buffer
@@ -167,6 +168,30 @@ final class JsonStrings {
         }
         if (o >= 4) visitor.string(new String(out, 0, o, StandardCharsets.ISO_8859_1), from, k, true);
         return k + 1;
+    }
+
+    /** Slots of the per-walk table of recent escape-free strings (a power of two). */
+    private static final int RECENT = 64;
+
+    /**
+     * The escape-free string {@code b[from, to)}: the instance made for an equal string earlier in
+     * this walk when the direct-mapped table still holds it (member names and enum-like values
+     * repeat in every element of an array), else a new one. Saves the allocation, and hands the
+     * visitor the same instance for the same text.
+     */
+    private static String plain(byte[] b, int from, int to, String[] recent) {
+        int len = to - from;
+        int slot = (len * 31 + b[from] * 7 + b[to - 1] * 3 + b[from + (len >>> 1)]) & (RECENT - 1);
+        String r = recent[slot];
+        if (r != null && r.length() == len && sameBytes(r, b, from)) return r;
+        r = new String(b, from, len, StandardCharsets.ISO_8859_1);
+        recent[slot] = r;
+        return r;
+    }
+
+    private static boolean sameBytes(String s, byte[] b, int from) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) != (b[from + i] & 0xff)) return false;
+        return true;
     }
 
     /** Per-thread decode buffer (grown on demand, kept): the decoded text is copied out into its String. */

@@ -86,6 +86,16 @@ public final class KnownSecrets {
         return entries.isEmpty();
     }
 
+    /** Length of the shortest pattern: a shorter text gets no known-secret probes. */
+    int minPattern() {
+        return minPattern;
+    }
+
+    /** True when some secret is too short for the gram index (found by indexOf on every text). */
+    boolean hasShortOnes() {
+        return !shortOnes.isEmpty();
+    }
+
     static String normalize(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) if (Chars.alnum(s.charAt(i))) sb.append(s.charAt(i));

@@ -39,6 +39,12 @@ public final class RequestScan {
     private final List<String> addresses = new ArrayList<>(1);
     private boolean sawAwsKeyId;
     private final List<Pending> awsSecretCandidates = new ArrayList<>();
+    /**
+     * One hit list per segment depth, cleared and reused: a scan at depth d only nests scans at
+     * depth d + 1 and up (children and views), so a list is never in use twice at once.
+     */
+    @SuppressWarnings("unchecked")
+    private final ArrayList<Hit>[] hitLists = new ArrayList[MAX_DEPTH + 1];
 
     /** A standalone 40-char value that becomes an AWS secret key if a key id shows up in the request. */
     private record Pending(Segment segment, String value, int start) {}
@@ -114,8 +120,9 @@ public final class RequestScan {
     public void scan(Segment s) {
         String t = s.text();
         if (t.isEmpty()) return;
+        if (!sink && quiet(t, s.value())) return;
         byte[] b = Texts.latin1(t);
-        List<Hit> hits = new ArrayList<>(4);
+        List<Hit> hits = hitList(s.depth());
         KnownSecrets.Runs longRuns = engine.known().scanFused(t, b, engine.rules(), hits);
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH, longRuns);
         for (Hit h : hits) report(s, h);
@@ -150,6 +157,78 @@ public final class RequestScan {
                 }
             }
         }
+    }
+
+    /**
+     * The common case of a short value (a JSON string, a form field, a header): one pass that
+     * proves the full scan below would do nothing, else false (then the full scan runs). Quiet
+     * means: shorter than any known-secret pattern and than an AWS secret key, ASCII, no keyword of
+     * any token rule, every base64-alphabet run of {@link #MIN_RUN} or more one that {@link #runs}
+     * would neither decode nor check as a Discord token (see {@link #quietRun}), no '%' or
+     * backslash (no decoded view), and, for a whole value, neither it nor any token in it starts
+     * like a piece of a known secret. Not at sinks (they add checks).
+     */
+    private boolean quiet(String t, boolean value) {
+        KnownSecrets known = engine.known();
+        int n = t.length();
+        if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
+        final int[] nx = engine.rules().automaton().flaggedTable();
+        int st = 0, runLen = 0, any = 0, all = -1, tok = -1;
+        for (int i = 0; i < n; i++) {
+            char c = t.charAt(i);
+            if (c >= 0x80 || c == '%' || c == '\\') return false;
+            int k = Chars.scanCode(c);
+            int v = nx[st + (k & 0x7f)];
+            if (v < 0) return false; // a keyword ends here: its rule may match
+            st = v;
+            if ((k >>> 8) != 0) {
+                runLen++;
+                int rb = Chars.runBits(c);
+                any |= rb;
+                all &= rb;
+            } else {
+                if (runLen >= MIN_RUN && !quietRun(t, i - runLen, i, any, all)) return false;
+                runLen = 0;
+                any = 0;
+                all = -1;
+            }
+            if (!value) continue;
+            if (TOKEN[c]) {
+                if (tok < 0) tok = i;
+            } else if (tok >= 0) {
+                if (i - tok >= 4 && known.maybeFragment(t, tok, i)) return false;
+                tok = -1;
+            }
+        }
+        if (runLen >= MIN_RUN && !quietRun(t, n - runLen, n, any, all)) return false;
+        if (!value) return true;
+        if (tok >= 0 && n - tok >= 4 && known.maybeFragment(t, tok, n)) return false;
+        return !known.maybeFragment(t, 0, n);
+    }
+
+    /**
+     * A long run (under 40 chars) that {@link #runs} passes over: not '.'-terminated with a
+     * URL-safe alphabet (a Discord token part), and not worth decoding by the same test (all hex,
+     * all base32, digits mixed with letters unless a dashed hex id). {@code any}/{@code all}: the
+     * OR and AND of {@link Chars#runBits} over the run.
+     */
+    private static boolean quietRun(String t, int start, int end, int any, int all) {
+        int classes = any & 0xff;
+        boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
+        if (url && end < t.length() && t.charAt(end) == '.') return false;
+        if ((all & (Chars.ALL_HEX | Chars.ALL_B32U | Chars.ALL_B32L)) != 0) return false;
+        if ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0) {
+            for (int i = start; i < end; i++) if (!Chars.hex(t.charAt(i)) && t.charAt(i) != '-') return false;
+        }
+        return true;
+    }
+
+    private List<Hit> hitList(int depth) {
+        if (depth >= hitLists.length) return new ArrayList<>(4);
+        ArrayList<Hit> l = hitLists[depth];
+        if (l == null) hitLists[depth] = l = new ArrayList<>(4);
+        else l.clear();
+        return l;
     }
 
     private static boolean hasPercent(String t) {
@@ -207,15 +286,17 @@ public final class RequestScan {
     private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
         String t = s.text();
         int n = t.length();
+        // a single-token value has no token but itself: its fragment check is the whole-value one
+        if (!sink && tokenEnd(t, 0) == n) return;
         KnownSecrets known = engine.known();
         // certificates and public keys are random-looking by nature and public by design
         boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
                 || t.contains("AAAAC3NzaC1") || t.contains("AAAAB3NzaC1") || t.contains("AAAAE2VjZHNh"));
         int i = 0;
         while (i < n) {
-            while (i < n && !tokenChar(t.charAt(i))) i++;
+            while (i < n && !token(t.charAt(i))) i++;
             int st = i;
-            while (i < n && tokenChar(t.charAt(i))) i++;
+            i = tokenEnd(t, i);
             if (i - st < 4 || covered(hits, st, i)) continue;
             // most tokens cannot be a fragment: reject them before building the substring
             boolean fragment = fragments && (st > 0 || i < n) && i - st <= 512 && known.maybeFragment(t, st, i);
@@ -250,6 +331,23 @@ public final class RequestScan {
 
     private static boolean tokenChar(char c) {
         return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
+    }
+
+    /** {@link #tokenChar} as one table load per char (all token chars are ASCII). */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) TOKEN[c] = tokenChar(c);
+    }
+
+    private static boolean token(char c) {
+        return c < 128 && TOKEN[c];
+    }
+
+    private static int tokenEnd(String t, int i) {
+        int n = t.length();
+        while (i < n && token(t.charAt(i))) i++;
+        return i;
     }
 
     private static boolean covered(List<Hit> hits, int s, int e) {
@@ -386,7 +484,7 @@ public final class RequestScan {
     }
 
     void report(Segment s, Hit h, Severity sev) {
-        String fp = Fingerprint.of(h.secret());
+        String fp = engine.fingerprints().of(h.secret());
         String hitText = s.text().substring(h.start(), h.end());
         boolean redact = sev != null || h.provisioned() || h.canary() || h.strength() != Hit.Strength.WEAK;
         if (redact) {

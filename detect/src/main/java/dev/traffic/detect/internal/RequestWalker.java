@@ -213,7 +213,8 @@ public final class RequestWalker {
             if (!escaped && wire == null) {
                 int len = v.length();
                 int slot = (len * 31 + v.charAt(0) * 7 + v.charAt(len - 1) * 3 + v.charAt(len >>> 1)) & (DEDUP_SLOTS - 1);
-                if (v.equals(seen[slot])) return;
+                String prev = seen[slot];
+                if (prev == v || v.equals(prev)) return; // the tokenizer hands out one instance per recent text
                 seen[slot] = v;
             }
             String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
