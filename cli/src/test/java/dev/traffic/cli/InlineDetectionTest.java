@@ -53,12 +53,17 @@ class InlineDetectionTest {
     private final String secret = githubToken(new Random(5));
 
     static String githubToken(Random rnd) {
+        return githubToken("ghs_", rnd);
+    }
+
+    /** A format-valid (CRC32-checksummed) GitHub token with {@code prefix}, random from {@code rnd}. */
+    static String githubToken(String prefix, Random rnd) {
         String a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 30; i++) sb.append(a.charAt(rnd.nextInt(62)));
         CRC32 crc = new CRC32();
         crc.update(sb.toString().getBytes(StandardCharsets.US_ASCII));
-        return "ghs_" + sb + Checksums.base62(crc.getValue(), 6);
+        return prefix + sb + Checksums.base62(crc.getValue(), 6);
     }
 
     @BeforeEach

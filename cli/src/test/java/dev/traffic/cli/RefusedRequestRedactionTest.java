@@ -8,7 +8,6 @@ import dev.traffic.ca.CertificateAuthority;
 import dev.traffic.ca.LeafKeyManager;
 import dev.traffic.ca.LeafMinter;
 import dev.traffic.detect.Alerter;
-import dev.traffic.detect.internal.Checksums;
 import dev.traffic.proxy.HostRules;
 import dev.traffic.proxy.ProxyConfig;
 import dev.traffic.proxy.ProxyServer;
@@ -29,7 +28,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,12 +46,7 @@ class RefusedRequestRedactionTest {
     private final String bodyToken = github("gho_");
 
     private String github(String prefix) {
-        String a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 30; i++) sb.append(a.charAt(rnd.nextInt(62)));
-        CRC32 crc = new CRC32();
-        crc.update(sb.toString().getBytes(StandardCharsets.US_ASCII));
-        return prefix + sb + Checksums.base62(crc.getValue(), 6);
+        return InlineDetectionTest.githubToken(prefix, rnd);
     }
 
     private String home() {
