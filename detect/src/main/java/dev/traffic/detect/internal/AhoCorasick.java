@@ -16,12 +16,17 @@ public final class AhoCorasick {
     private final int[][] outputs; // state -> pattern ids ending here (incl. via suffix links)
     private final int[] lengths;   // pattern id -> length
     private final int[] flagged;   // see flaggedTable()
+    private final int[] depth;     // state -> its depth in the trie (keyword prefix length)
+    private final int[][] own;     // state -> ids of the keywords equal to the state's prefix
+    private final long[] startPairs = new long[ALPHA * ALPHA / 64]; // see startPairs()
 
     public AhoCorasick(List<String> patterns) {
         List<int[]> trie = new ArrayList<>();
         List<List<Integer>> out = new ArrayList<>();
+        List<Integer> depths = new ArrayList<>();
         trie.add(newRow());
         out.add(new ArrayList<>());
+        depths.add(0);
         lengths = new int[patterns.size()];
         for (int id = 0; id < patterns.size(); id++) {
             String p = patterns.get(id);
@@ -35,12 +40,23 @@ public final class AhoCorasick {
                     trie.get(s)[c] = trie.size();
                     trie.add(newRow());
                     out.add(new ArrayList<>());
+                    depths.add(i + 1);
                 }
                 s = trie.get(s)[c];
             }
             out.get(s).add(id);
+            // the pair filter needs two chars to look at
+            if (p.length() < 2) throw new IllegalArgumentException("keyword must be at least 2 chars: " + p);
+            int pair = (p.charAt(0) << 7) | p.charAt(1);
+            startPairs[pair >>> 6] |= 1L << pair;
         }
         int n = trie.size();
+        depth = new int[n];
+        own = new int[n][];
+        for (int s = 0; s < n; s++) {
+            depth[s] = depths.get(s);
+            own[s] = out.get(s).stream().mapToInt(Integer::intValue).toArray(); // before suffix outputs join
+        }
         next = new int[n * ALPHA];
         int[] fail = new int[n];
         ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -75,6 +91,87 @@ public final class AhoCorasick {
         for (int i = 0; i < next.length; i++) {
             int t = next[i];
             flagged[i] = (t * ALPHA) | (outputs[t].length != 0 ? Integer.MIN_VALUE : 0);
+        }
+    }
+
+    /**
+     * One bit per (first char, second char) of a keyword, indexed {@code c0 << 7 | c1}: a text
+     * position whose two chars are not such a pair starts no keyword. Unlike the automaton's state,
+     * each position's test is independent of the previous one, so a scanner can run it over every
+     * char without a load-to-load dependency chain and walk the trie only where it is set
+     * ({@link #occurrencesAt}); the pair is a keyword start for a few percent of prose positions.
+     */
+    long[] startPairs() {
+        return startPairs;
+    }
+
+    /**
+     * Every keyword occurrence that starts at {@code b[start]}, found by walking the trie's own
+     * edges (never a failure link), appended to {@code into} (created when null) in the order the
+     * automaton would report it (see {@link Occurrences}). Bytes {@code >= 0x80} match no keyword.
+     */
+    Occurrences occurrencesAt(byte[] b, int start, Occurrences into) {
+        int s = 0;
+        for (int p = start; p < b.length; p++) {
+            int c = b[p];
+            if (c <= 0) break; // NUL and bytes >= 0x80 are in no keyword
+            int t = next[s * ALPHA + c];
+            if (depth[t] != depth[s] + 1) break; // not a trie edge: no keyword starts at start and goes on
+            s = t;
+            for (int id : own[s]) {
+                if (into == null) into = new Occurrences();
+                into.add(p, id, lengths[id]);
+            }
+        }
+        return into;
+    }
+
+    /**
+     * Keyword occurrences as (end index, id), ordered as the automaton reports them: by end index,
+     * then longest first (a state's own keyword before those of its suffix links), then by id.
+     * Occurrences are added in start order, so an added one moves back at most past those that end
+     * within the longest keyword's length: the insertion stays linear in the number of occurrences.
+     */
+    static final class Occurrences {
+        private int[] ends = new int[8];
+        private int[] ids = new int[8];
+        private int[] lens = new int[8];
+        private int count;
+
+        void add(int end, int id, int len) {
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count * 2);
+                ids = Arrays.copyOf(ids, count * 2);
+                lens = Arrays.copyOf(lens, count * 2);
+            }
+            int x = count++;
+            while (x > 0 && before(end, len, id, x - 1)) {
+                ends[x] = ends[x - 1];
+                ids[x] = ids[x - 1];
+                lens[x] = lens[x - 1];
+                x--;
+            }
+            ends[x] = end;
+            ids[x] = id;
+            lens[x] = len;
+        }
+
+        private boolean before(int end, int len, int id, int y) {
+            if (end != ends[y]) return end < ends[y];
+            if (len != lens[y]) return len > lens[y];
+            return id < ids[y];
+        }
+
+        int count() {
+            return count;
+        }
+
+        int end(int k) {
+            return ends[k];
+        }
+
+        int id(int k) {
+            return ids[k];
         }
     }
 

@@ -88,6 +88,36 @@ public final class Decoders {
         return false;
     }
 
+    /** ASCII hex digit values, -1 elsewhere. */
+    private static final byte[] HEX = new byte[128];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = 0; c < 128; c++) HEX[c] = (byte) Character.digit(c, 16);
+    }
+
+    /**
+     * True when {@code hex(s, from, to)} is certainly null or not {@link #mostlyText}, decided
+     * without allocating and, for random digests and ids (the common case), after a few bytes: the
+     * count of non-text bytes only grows, so it stops once it exceeds what mostlyText allows. A
+     * non-ASCII char (which {@link Character#digit} may still read as a digit) answers false:
+     * "decode it for real". False means decode it for real.
+     */
+    static boolean hexRejects(CharSequence s, int from, int to) {
+        int n = to - from;
+        if ((n & 1) != 0 || n == 0) return true;
+        int len = n / 2, bad = 0;
+        for (int i = from; i < to; i += 2) {
+            char a = s.charAt(i), b = s.charAt(i + 1);
+            if (a >= 128 || b >= 128) return false;
+            int hi = HEX[a], lo = HEX[b];
+            if (hi < 0 || lo < 0) return true;
+            int x = (hi << 4) | lo;
+            if (!((x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t') && ++bad * 100 > len * 8) return true;
+        }
+        return false;
+    }
+
     public static byte[] hex(CharSequence s, int from, int to) {
         if (((to - from) & 1) != 0) return null;
         byte[] out = new byte[(to - from) / 2];

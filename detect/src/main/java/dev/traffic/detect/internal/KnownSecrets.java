@@ -257,35 +257,35 @@ public final class KnownSecrets {
         final int[] pos = sc.pos;
         java.util.Arrays.fill(cm, 0, TAIL, (byte) 0); // byte 0 is in no gram: an empty tail matches nothing
         Runs runs = Runs.NONE; // replaced on the first long run: most texts have none
-        Emitted ac = null;
+        AhoCorasick.Occurrences kw = null;
         Probe known = null;
         AhoCorasick automaton = rules.automaton();
-        final int[] nx = automaton.flaggedTable();
-        final int[][] outs = automaton.outputs();
-        final int[] lens = automaton.lengths();
+        final long[] pairs = automaton.startPairs();
         final GramIndex idx = index;
         final int stride = idx.stride();
         final int minRun = RequestScan.MIN_RUN;
-        int s = 0, runLen = 0; // runLen: base64-alphabet bytes just before i
+        int prev = 0, runLen = 0; // prev: automaton column of byte i - 1; runLen: base64-alphabet bytes just before i
         long seen = 0; // alphanumerics compacted before this block
         long next = 0; // the next sampled gram, as a global alphanumeric index
         for (int from = 0; from < n; from += BLOCK) {
             final int to = Math.min(n, from + BLOCK);
-            // pass 1: automaton (hits kept with the raw index that emitted them), runs, compaction;
-            // one table load classifies the byte, no branch but the rare ones
+            // pass 1: keyword starts (by char pair, then a trie walk), runs, compaction; one table
+            // load classifies the byte, and no test depends on the previous one's load (an automaton
+            // state would: a load-to-load chain that made this loop latency-bound), no branch but rare ones
             int j = TAIL;
             for (int i = from; i < to; i++) {
                 int c = b[i];
                 int k = Chars.scanCode(c);
-                int v = nx[s + (k & 0x7f)]; // column 0 (bytes >= 0x80) leads to the root from every state
-                s = v & 0x7fffffff;
+                int col = k & 0x7f; // 0 for bytes >= 0x80, which are in no keyword
+                int pair = (prev << 7) | col;
+                prev = col;
                 cm[j] = (byte) c;
                 pos[j] = i;
                 j += (k >>> 7) & 1;
                 int r = k >>> 8;
                 if (((minRun - 1 - runLen) & (r - 1)) < 0) runs = runs.add(i - runLen, i); // rare: a long run ends here
                 runLen = (runLen + 1) & -r;
-                if (v < 0) ac = keywords(t, rules, outs[s >>> 7], lens, i, ac);
+                if ((pairs[pair >>> 6] & (1L << pair)) != 0) kw = automaton.occurrencesAt(b, i - 1, kw); // rare
             }
             if (!hashing) continue;
             // pass 2: sampled 8-gram probes; cm[x] is global alphanumeric number base + x
@@ -302,6 +302,7 @@ public final class KnownSecrets {
             System.arraycopy(pos, j - TAIL, pos, 0, TAIL);
         }
         if (runLen >= minRun) runs = runs.add(n - runLen, n);
+        Emitted ac = kw == null ? null : keywords(t, rules, kw);
         if (!hashing) {
             if (ac != null) out.addAll(ac.hits);
             if (!entries.isEmpty()) shortOnes(t, out);
@@ -333,6 +334,25 @@ public final class KnownSecrets {
         }
         if (runLen >= minRun) runs[0] = runs[0].add(b.length - runLen, b.length);
         return ac;
+    }
+
+    /**
+     * Runs the rules of the keyword occurrences in the automaton's order (see
+     * {@link AhoCorasick.Occurrences}); each hit is kept with its keyword's end index, as
+     * {@link #keywordsAndRuns} keeps them, so both passes give the same hits in the same order.
+     */
+    private static Emitted keywords(String t, TokenRules rules, AhoCorasick.Occurrences kw) {
+        Emitted into = new Emitted();
+        int[] lens = rules.automaton().lengths();
+        List<Hit> tmp = new ArrayList<>(2);
+        for (int x = 0; x < kw.count(); x++) {
+            int id = kw.id(x);
+            int end = kw.end(x);
+            tmp.clear();
+            rules.keywordHit(t, id, end + 1 - lens[id], tmp);
+            for (Hit h : tmp) into.add(h, end);
+        }
+        return into;
     }
 
     /** Runs the rules of the keywords ending at raw index {@code i}; the hits are ordered by that index. */

@@ -169,12 +169,29 @@ public final class RequestScan {
      * like a piece of a known secret. Not at sinks (they add checks).
      */
     private boolean quiet(String t, boolean value) {
+        return quiet(t, 0, t.length(), value);
+    }
+
+    /**
+     * True when a plain whole value {@code raw[from, to)} (no '+', which form decoding turns into
+     * a space) would be skipped by {@link #scan}'s quiet test: the walker asks before it builds the
+     * value's string. Same test, same text (percent-decoding changes nothing without '%' and '+';
+     * quiet rejects '%'), so skipping here gives the result scanning would.
+     */
+    boolean skipsPlainValue(String raw, int from, int to) {
+        if (sink) return false;
+        for (int i = from; i < to; i++) if (raw.charAt(i) == '+') return false;
+        return quiet(raw, from, to, true);
+    }
+
+    /** {@link #quiet} of the text {@code t[from, to)}. */
+    private boolean quiet(String t, int from, int to, boolean value) {
         KnownSecrets known = engine.known();
-        int n = t.length();
+        int n = to - from;
         if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
         final int[] nx = engine.rules().automaton().flaggedTable();
         int st = 0, runLen = 0, any = 0, all = -1, tok = -1;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             char c = t.charAt(i);
             if (c >= 0x80 || c == '%' || c == '\\') return false;
             int k = Chars.scanCode(c);
@@ -187,7 +204,7 @@ public final class RequestScan {
                 any |= rb;
                 all &= rb;
             } else {
-                if (runLen >= MIN_RUN && !quietRun(t, i - runLen, i, any, all)) return false;
+                if (runLen >= MIN_RUN && !quietRun(t, i - runLen, i, to, any, all)) return false;
                 runLen = 0;
                 any = 0;
                 all = -1;
@@ -200,10 +217,10 @@ public final class RequestScan {
                 tok = -1;
             }
         }
-        if (runLen >= MIN_RUN && !quietRun(t, n - runLen, n, any, all)) return false;
+        if (runLen >= MIN_RUN && !quietRun(t, to - runLen, to, to, any, all)) return false;
         if (!value) return true;
-        if (tok >= 0 && n - tok >= 4 && known.maybeFragment(t, tok, n)) return false;
-        return !known.maybeFragment(t, 0, n);
+        if (tok >= 0 && to - tok >= 4 && known.maybeFragment(t, tok, to)) return false;
+        return !known.maybeFragment(t, from, to);
     }
 
     /**
@@ -212,10 +229,10 @@ public final class RequestScan {
      * all base32, digits mixed with letters unless a dashed hex id). {@code any}/{@code all}: the
      * OR and AND of {@link Chars#runBits} over the run.
      */
-    private static boolean quietRun(String t, int start, int end, int any, int all) {
+    private static boolean quietRun(String t, int start, int end, int textEnd, int any, int all) {
         int classes = any & 0xff;
         boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
-        if (url && end < t.length() && t.charAt(end) == '.') return false;
+        if (url && end < textEnd && t.charAt(end) == '.') return false;
         if ((all & (Chars.ALL_HEX | Chars.ALL_B32U | Chars.ALL_B32L)) != 0) return false;
         if ((classes & Chars.DIGIT) != 0 && (classes & Chars.LETTER) != 0) {
             for (int i = start; i < end; i++) if (!Chars.hex(t.charAt(i)) && t.charAt(i) != '-') return false;
@@ -412,26 +429,22 @@ public final class RequestScan {
     private void tryDecode(Segment s, int start, int end, boolean hex, boolean b32) {
         String t = s.text();
         int len = end - start;
-        int padEnd = end;
-        while (padEnd < t.length() && padEnd - end < 2 && t.charAt(padEnd) == '=') padEnd++;
-        String literal = t.substring(start, padEnd);
         if (hex) {
             // digests and ids are hex; only hex that decodes to text is an encoding worth peeling
-            if ((len & 1) == 0) {
-                byte[] probe = Decoders.hex(t, start, Math.min(end, start + 64));
-                if (probe != null && Decoders.mostlyText(probe)) {
-                    byte[] b = Decoders.hex(t, start, end);
-                    if (b != null && Decoders.mostlyText(b)) emit(s, b, "hex", literal);
-                }
+            // (the probe's reject decodes nothing: digests are most of the hex runs in prompts)
+            if ((len & 1) == 0 && !Decoders.hexRejects(t, start, Math.min(end, start + 64))) {
+                byte[] b = Decoders.hex(t, start, end);
+                if (b != null && Decoders.mostlyText(b)) emit(s, b, "hex", literal(t, end, start));
             }
             return;
         }
+
         if (b32) {
             byte[] probe = Decoders.base32(t, start, Math.min(end, start + 64));
             if (probe != null && probe.length >= 8 && Decoders.mostlyText(probe)) {
                 byte[] b = Decoders.base32(t, start, end);
                 if (b != null && Decoders.mostlyText(b)) {
-                    emit(s, b, "base32", literal);
+                    emit(s, b, "base32", literal(t, end, start));
                     return;
                 }
             }
@@ -451,16 +464,23 @@ public final class RequestScan {
                 byte[] inflated = Decoders.inflate(full, MAX_INFLATE);
                 if (inflated != null && Decoders.mostlyText(inflated)) {
                     String layer = (full[0] & 0xff) == 0x1f ? "base64>gzip" : "base64>deflate";
-                    emit(s, inflated, layer, literal);
+                    emit(s, inflated, layer, literal(t, end, start));
                     return;
                 }
                 continue;
             }
             if (Decoders.mostlyText(full)) {
-                emit(s, full, "base64", literal);
+                emit(s, full, "base64", literal(t, end, start));
                 return;
             }
         }
+    }
+
+    /** The encoded run [start, end) plus up to two '=' of padding: the wire text a decoded layer replaces. */
+    private static String literal(String t, int end, int start) {
+        int padEnd = end;
+        while (padEnd < t.length() && padEnd - end < 2 && t.charAt(padEnd) == '=') padEnd++;
+        return t.substring(start, padEnd);
     }
 
     private void emit(Segment s, byte[] decoded, String layer, String literal) {

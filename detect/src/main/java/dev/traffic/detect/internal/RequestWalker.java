@@ -81,13 +81,18 @@ public final class RequestWalker {
             if (amp == from) continue;
             int eq = from;
             while (eq < amp && s.charAt(eq) != '=') eq++; // bounded by the pair: linear on "a&a&a...=" too
-            if (eq == amp) eq = -1;
-            String rawName = s.substring(from, eq < 0 ? amp : eq);
-            String rawValue = eq < 0 ? "" : s.substring(eq + 1, amp);
+            int nameEnd = eq == amp ? amp : eq;
+            int valueFrom = eq == amp ? amp : eq + 1;
+            // most names are short and most values quiet: build their strings only when they are scanned
+            boolean scanValue = valueFrom < amp && !rs.skipsPlainValue(s, valueFrom, amp);
+            boolean scanName = nameEnd - from >= 16; // decoding never lengthens a name
+            if (!scanValue && !scanName) continue;
+            String rawName = s.substring(from, nameEnd);
             String name = Decoders.percent(rawName, true);
-            String value = Decoders.percent(rawValue, true);
             String loc = prefix.endsWith(":") ? prefix + name : prefix;
-            if (!rawValue.isEmpty()) {
+            if (scanValue) {
+                String rawValue = s.substring(valueFrom, amp);
+                String value = Decoders.percent(rawValue, true);
                 rs.scan(new Segment(value, loc, "plain", 0, true, value.equals(rawValue) ? null : rawValue));
             }
             if (name.length() >= 16) rs.scan(new Segment(name, loc, "plain", 0, true, name.equals(rawName) ? null : rawName));
