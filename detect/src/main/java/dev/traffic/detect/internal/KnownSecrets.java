@@ -155,12 +155,14 @@ public final class KnownSecrets {
     private static final int TAIL = GramIndex.GRAM - 1;
 
     /**
-     * Per-thread scratch for {@link #scanFused}: one block's alphanumerics and their raw positions,
-     * after the last {@link #TAIL} of the previous block (+8 so an 8-byte gram read never overruns).
+     * Per-thread scratch for {@link #scanFused}: one block's alphanumerics after the last
+     * {@link #TAIL} of the previous block (+8 so an 8-byte gram read never overruns), their raw
+     * positions (filled only for a block with a probe hit), and the block's rare events.
      */
     private static final class Scratch {
         final byte[] chars = new byte[TAIL + BLOCK + GramIndex.GRAM];
         final int[] pos = new int[TAIL + BLOCK];
+        final int[] events = new int[BLOCK + 1];
     }
 
     /** Hits found by one pass, each with the raw index that emitted it (for the position merge). */
@@ -255,6 +257,7 @@ public final class KnownSecrets {
         Scratch sc = SCRATCH.get();
         final byte[] cm = sc.chars;
         final int[] pos = sc.pos;
+        final int[] events = sc.events;
         java.util.Arrays.fill(cm, 0, TAIL, (byte) 0); // byte 0 is in no gram: an empty tail matches nothing
         Runs runs = Runs.NONE; // replaced on the first long run: most texts have none
         AhoCorasick.Occurrences kw = null;
@@ -269,10 +272,11 @@ public final class KnownSecrets {
         long next = 0; // the next sampled gram, as a global alphanumeric index
         for (int from = 0; from < n; from += BLOCK) {
             final int to = Math.min(n, from + BLOCK);
-            // pass 1: keyword starts (by char pair, then a trie walk), runs, compaction; one table
-            // load classifies the byte, and no test depends on the previous one's load (an automaton
-            // state would: a load-to-load chain that made this loop latency-bound), no branch but rare ones
-            int j = TAIL;
+            // pass 1: compaction, plus the raw index of every rare event: a char pair that may
+            // start a keyword, or the end of a long base64-alphabet run. One table load classifies
+            // the byte; no branch, and no test depends on the previous one's load (an automaton
+            // state would: a load-to-load chain that made this loop latency-bound)
+            int j = TAIL, ne = 0;
             for (int i = from; i < to; i++) {
                 int c = b[i];
                 int k = Chars.scanCode(c);
@@ -280,26 +284,43 @@ public final class KnownSecrets {
                 int pair = (prev << 7) | col;
                 prev = col;
                 cm[j] = (byte) c;
-                pos[j] = i;
                 j += (k >>> 7) & 1;
                 int r = k >>> 8;
-                if (((minRun - 1 - runLen) & (r - 1)) < 0) runs = runs.add(i - runLen, i); // rare: a long run ends here
+                events[ne] = i;
+                ne += (int) ((pairs[pair >>> 6] >>> pair) & 1) | (((minRun - 1 - runLen) & (r - 1)) >>> 31);
                 runLen = (runLen + 1) & -r;
-                if ((pairs[pair >>> 6] & (1L << pair)) != 0) kw = automaton.occurrencesAt(b, i - 1, kw); // rare
+            }
+            // the events, in order: keyword occurrences (trie walks) and long runs, as pass 1 saw them
+            for (int e = 0; e < ne; e++) {
+                int i = events[e];
+                int k = Chars.scanCode(b[i]);
+                if (i > 0) {
+                    int pair = ((Chars.scanCode(b[i - 1]) & 0x7f) << 7) | (k & 0x7f);
+                    if ((pairs[pair >>> 6] & (1L << pair)) != 0) kw = automaton.occurrencesAt(b, i - 1, kw);
+                }
+                if ((k >>> 8) == 0) { // a base64-alphabet run of runLen >= minRun ends before i
+                    int st = i;
+                    while (st > 0 && Chars.b64Bit(b[st - 1]) != 0) st--;
+                    if (i - st >= minRun) runs = runs.add(st, i);
+                }
             }
             if (!hashing) continue;
             // pass 2: sampled 8-gram probes; cm[x] is global alphanumeric number base + x
             final long base = seen - TAIL;
             final long last = base + j - GramIndex.GRAM; // the last gram wholly inside the buffer
+            boolean positioned = false;
             for (; next <= last; next += stride) {
                 int x = (int) (next - base);
                 long g = GramIndex.read(cm, x);
-                if (idx.maybe(g)) known = probe(t, b, g, x, base, pos, known);
+                if (idx.maybe(g)) {
+                    if (!positioned) positions(b, from, to, pos); // rare: only now are raw positions needed
+                    positioned = true;
+                    known = probe(t, b, g, x, base, pos, known);
+                }
             }
             seen += j - TAIL;
             // keep the tail for grams that straddle into the next block
             System.arraycopy(cm, j - TAIL, cm, 0, TAIL);
-            System.arraycopy(pos, j - TAIL, pos, 0, TAIL);
         }
         if (runLen >= minRun) runs = runs.add(n - runLen, n);
         Emitted ac = kw == null ? null : keywords(t, rules, kw);
@@ -391,6 +412,23 @@ public final class KnownSecrets {
             if (end > 0) known.add(hit(pat.entry(), start, end, pat.variant()), anchorEnd(b, start));
         }
         return known;
+    }
+
+    /**
+     * The raw index of every alphanumeric of the compacted buffer of block [from, to): its
+     * {@link #TAIL} carried-over chars (the last alphanumerics before {@code from}; slots for
+     * alphanumerics before the text's start hold byte 0 and are never a match start) and the
+     * block's own. The walk back stops at the {@code TAIL}-th alphanumeric, so over a whole text it
+     * crosses each stretch without alphanumerics a bounded number of times.
+     */
+    private static void positions(byte[] b, int from, int to, int[] pos) {
+        int slot = TAIL;
+        for (int p = from - 1; p >= 0 && slot > 0; p--) if (Chars.alnumBit(b[p]) != 0) pos[--slot] = p;
+        int j = TAIL;
+        for (int i = from; i < to; i++) {
+            pos[j] = i;
+            j += Chars.alnumBit(b[i]);
+        }
     }
 
     /** Raw index of the alphanumeric {@code count} alphanumerics before the one at raw index {@code from}. */
