@@ -17,6 +17,10 @@ final class HostScan {
     static void scan(RequestScan rs, String host) {
         if (host == null || host.isEmpty() || host.indexOf(':') >= 0) return; // IPv6 literal
         String h = host.toLowerCase(Locale.ROOT);
+        if (h == host && host.length() <= HostFacts.MAX_CHARS) { // a lower-case name: its facts are cached
+            HostFacts.Facts f = rs.engine().hosts().of(h);
+            if (f.dnsQuiet() || (f.dnsQuietWithoutSession() && (rs.session() == null || rs.state() == null))) return;
+        }
         if (plain(rs, h)) return;
         String[] labels = h.split("\\.");
         if (labels.length < 3) return;
@@ -51,6 +55,29 @@ final class HostScan {
                     Fingerprint.of(labels[0] + "." + domain), "plain",
                     "continues DNS-label exfiltration to " + domain + " seen earlier in this session"));
         }
+    }
+
+    static final int QUIET = 0, QUIET_WITHOUT_SESSION = 1, LOUD = 2;
+
+    /**
+     * {@link #plain} without the session: {@link #QUIET} when it is true for any session,
+     * {@link #QUIET_WITHOUT_SESSION} when it is true only without a session, else {@link #LOUD}.
+     */
+    static int quietness(String h) {
+        if (h.isEmpty() || h.indexOf(':') >= 0) return QUIET;
+        int labels = 1;
+        for (int i = 0; i < h.length(); i++) if (h.charAt(i) == '.') labels++;
+        if (labels < 3) return QUIET;
+        int data = 0, used = 0, from = 0;
+        for (int k = 0; k < labels - 2; k++) {
+            int dot = h.indexOf('.', from);
+            if (!dataLabel(h, from, dot)) break;
+            data += dot - from;
+            used++;
+            from = dot + 1;
+        }
+        if (data >= 16) return LOUD;
+        return labels < 4 || used < 1 ? QUIET : QUIET_WITHOUT_SESSION;
     }
 
     /**

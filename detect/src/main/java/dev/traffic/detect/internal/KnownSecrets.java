@@ -195,7 +195,35 @@ public final class KnownSecrets {
 
     /** Known-secret hits plus the (pattern, start) pairs already verified, so each is verified once. */
     private static final class Probe extends Emitted {
-        final java.util.Set<Long> tried = new java.util.HashSet<>();
+        /** Open addressing over (pattern << 32 | start) + 1 (0 = empty slot), kept at most half full. */
+        private long[] tried = new long[16];
+        private int size;
+
+        /** True when the pair was not tried yet (and records it). */
+        boolean firstTry(long key) {
+            long k = key + 1; // pattern and start are >= 0, so k != 0
+            int mask = tried.length - 1;
+            int i = (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+            while (tried[i] != 0) {
+                if (tried[i] == k) return false;
+                i = (i + 1) & mask;
+            }
+            tried[i] = k;
+            if (++size * 2 > tried.length) rehash();
+            return true;
+        }
+
+        private void rehash() {
+            long[] old = tried;
+            tried = new long[old.length * 2];
+            int mask = tried.length - 1;
+            for (long k : old) {
+                if (k == 0) continue;
+                int i = (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+                while (tried[i] != 0) i = (i + 1) & mask;
+                tried[i] = k;
+            }
+        }
     }
 
     /** Runs of base64-alphabet bytes of at least {@link RequestScan#MIN_RUN}, as flat (start, end) pairs. */
@@ -406,7 +434,7 @@ public final class KnownSecrets {
             if (globalStart < 0) continue;
             int start = globalStart >= base ? pos[(int) (globalStart - base)] : backwards(b, pos[0], (int) (base - globalStart));
             if (known == null) known = new Probe();
-            if (!known.tried.add(((long) p << 32) | start)) continue;
+            if (!known.firstTry(((long) p << 32) | start)) continue;
             Pattern pat = patterns.get(p);
             int end = verify(t, start, pat.norm());
             if (end > 0) known.add(hit(pat.entry(), start, end, pat.variant()), anchorEnd(b, start));

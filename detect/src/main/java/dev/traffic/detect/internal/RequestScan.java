@@ -29,16 +29,17 @@ public final class RequestScan {
     private final boolean sink;
     private final String session;
     private final SessionState state;
-    private final Map<String, Finding> findings = new LinkedHashMap<>();
-    private final Map<String, String> redactions = new LinkedHashMap<>();
+    /** Created on the first finding / redaction: most requests have none. */
+    private Map<String, Finding> findings;
+    private Map<String, String> redactions;
     private long budget = 8L << 20;
     private int decodes;
     /** Bumped by everything a scan can do beyond reading (a hit, a fragment, a decode, a view): 0 change = clean. */
     private int effects;
     private boolean priming;
-    private final List<String> addresses = new ArrayList<>(1);
+    private List<String> addresses = List.of(); // replaced on the first webhook address
     private boolean sawAwsKeyId;
-    private final List<Pending> awsSecretCandidates = new ArrayList<>();
+    private List<Pending> awsSecretCandidates; // created on the first candidate
     /**
      * One hit list per segment depth, cleared and reused: a scan at depth d only nests scans at
      * depth d + 1 and up (children and views), so a list is never in use twice at once.
@@ -53,7 +54,7 @@ public final class RequestScan {
         this.engine = engine;
         this.host = host;
         this.path = path;
-        this.sink = engine.policy().isSink(host, path);
+        this.sink = engine.hosts().isSink(host, path);
         this.session = session;
         this.state = state;
     }
@@ -65,7 +66,7 @@ public final class RequestScan {
 
     /** Call after the walk: pairs AWS secret keys and key ids seen in different values. */
     public void finish() {
-        if (!sawAwsKeyId) return;
+        if (!sawAwsKeyId || awsSecretCandidates == null) return;
         for (Pending c : awsSecretCandidates) {
             Segment s = c.segment();
             String v = c.value();
@@ -76,11 +77,11 @@ public final class RequestScan {
     }
 
     public List<Finding> findings() {
-        return new ArrayList<>(findings.values());
+        return findings == null ? List.of() : new ArrayList<>(findings.values());
     }
 
     public Map<String, String> redactions() {
-        return redactions;
+        return redactions == null ? Map.of() : redactions;
     }
 
     String host() {
@@ -263,6 +264,7 @@ public final class RequestScan {
         if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
             effects++;
+            if (awsSecretCandidates == null) awsSecretCandidates = new ArrayList<>();
             awsSecretCandidates.add(new Pending(s, v, s.text().indexOf(v)));
         }
         // pieces of a split secret travel as short values; long free text is only checked at sinks
@@ -497,7 +499,10 @@ public final class RequestScan {
 
     void report(Segment s, Hit h) {
         effects++;
-        if (h.address()) addresses.add(h.secret());
+        if (h.address()) {
+            if (addresses.isEmpty()) addresses = new ArrayList<>(1);
+            addresses.add(h.secret());
+        }
         if (priming) return;
         if (h.rule().equals("aws-access-token")) sawAwsKeyId = true;
         report(s, h, Verdicts.severity(h, s.location(), host, sink, engine.policy()));
@@ -509,9 +514,13 @@ public final class RequestScan {
         boolean redact = sev != null || h.provisioned() || h.canary() || h.strength() != Hit.Strength.WEAK;
         if (redact) {
             String lit = s.wire() == null || s.wire().contains(hitText) ? hitText : s.wire();
-            if (lit.length() >= 4) redactions.putIfAbsent(lit, "[REDACTED:" + h.rule() + ":" + fp + "]");
+            if (lit.length() >= 4) {
+                if (redactions == null) redactions = new LinkedHashMap<>();
+                redactions.putIfAbsent(lit, "[REDACTED:" + h.rule() + ":" + fp + "]");
+            }
         }
         if (sev == null) return;
+        if (findings == null) findings = new LinkedHashMap<>();
         if (findings.size() >= MAX_FINDINGS && sev.compareTo(Severity.MEDIUM) < 0) return; // bounded memory
         String enc = h.extraEncoding() == null ? s.encoding()
                 : "plain".equals(s.encoding()) ? h.extraEncoding() : s.encoding() + ">" + h.extraEncoding();
@@ -530,6 +539,7 @@ public final class RequestScan {
     }
 
     void addFinding(Finding f) {
+        if (findings == null) findings = new LinkedHashMap<>();
         findings.putIfAbsent(f.location() + "|" + f.fingerprint() + "|" + f.rule(), f);
     }
 

@@ -81,14 +81,19 @@ public final class TokenRules {
      */
     static boolean placeholder(String s) {
         int run = 1, maxRun = 1;
-        boolean[] seen = new boolean[128];
+        long seenLo = 0, seenHi = 0; // one bit per ASCII char seen: no array per call
         int distinct = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (i > 0 && c == s.charAt(i - 1)) maxRun = Math.max(maxRun, ++run);
             else run = 1;
-            if (c < 128 && !seen[c]) {
-                seen[c] = true;
+            if (c < 64) {
+                if ((seenLo & (1L << c)) == 0) {
+                    seenLo |= 1L << c;
+                    distinct++;
+                }
+            } else if (c < 128 && (seenHi & (1L << c)) == 0) { // the shift uses c's low 6 bits: c - 64
+                seenHi |= 1L << c;
                 distinct++;
             }
         }
