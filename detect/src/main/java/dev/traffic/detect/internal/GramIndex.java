@@ -22,7 +22,10 @@ final class GramIndex {
 
     private final long[] bloom;
     private final int wordShift;
-    private final Map<Long, long[]> where = new HashMap<>();
+    /** Open addressing, at most half full: gram -> its (pattern, offset) pairs; no boxing per lookup. */
+    private final long[] keys;
+    private final long[][] values;
+    private final int keyMask;
     private final int stride;
 
     /** @param patterns normalised (ASCII alphanumeric) strings of at least {@link #GRAM} chars */
@@ -40,10 +43,17 @@ final class GramIndex {
         int words = Integer.highestOneBit(Math.max(1024, Math.min(1 << 17, acc.size()) * 2 - 1));
         bloom = new long[words];
         wordShift = 64 - Integer.numberOfTrailingZeros(words);
+        int slots = Integer.highestOneBit(Math.max(16, acc.size() * 4 - 1));
+        keys = new long[slots];
+        values = new long[slots][];
+        keyMask = slots - 1;
         for (Map.Entry<Long, List<Long>> e : acc.entrySet()) {
             long h = mix(e.getKey());
             bloom[(int) (h >>> wordShift)] |= mask(h);
-            where.put(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray());
+            int i = slot(h);
+            while (values[i] != null) i = (i + 1) & keyMask;
+            keys[i] = e.getKey();
+            values[i] = e.getValue().stream().mapToLong(Long::longValue).toArray();
         }
     }
 
@@ -60,6 +70,11 @@ final class GramIndex {
         long g = 0;
         for (int k = GRAM - 1; k >= 0; k--) g = (g << 8) | (s.charAt(o + k) & 0xff);
         return g;
+    }
+
+    /** Table slot from the high bits of the mixed gram (the Bloom word uses the top ones too: fine, probes are rare). */
+    private int slot(long h) {
+        return (int) (h >>> 17) & keyMask;
     }
 
     private static long mix(long g) {
@@ -79,11 +94,14 @@ final class GramIndex {
 
     /** (pattern index << 32 | offset) pairs of this gram, or null. */
     long[] lookup(long g) {
-        return where.get(g);
+        for (int i = slot(mix(g)); values[i] != null; i = (i + 1) & keyMask) if (keys[i] == g) return values[i];
+        return null;
     }
 
     @Override
     public String toString() {
-        return "GramIndex[" + where.size() + " grams, stride " + stride + ", " + bloom.length + " Bloom words]";
+        int n = 0;
+        for (long[] v : values) if (v != null) n++;
+        return "GramIndex[" + n + " grams, stride " + stride + ", " + bloom.length + " Bloom words]";
     }
 }

@@ -167,7 +167,7 @@ public final class KnownSecrets {
 
     /** Hits found by one pass, each with the raw index that emitted it (for the position merge). */
     private static class Emitted {
-        final List<Hit> hits = new ArrayList<>();
+        final List<Hit> hits = new ArrayList<>(4);
         int[] at = new int[8];
 
         void add(Hit h, int i) {
