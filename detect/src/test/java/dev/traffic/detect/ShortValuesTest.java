@@ -43,6 +43,30 @@ class ShortValuesTest {
         assertThat(json(glued)).anySatisfy(f -> assertThat(f.detail()).contains("HF_TOKEN"));
     }
 
+    private List<Finding> form(String rawValue) {
+        return detector.scan(Requests.post("https://api.example.net/v1/items")
+                .body("application/x-www-form-urlencoded", "a=item+1&v=" + rawValue + "&b=x").build(), ScanContext.stateless());
+    }
+
+    private List<Finding> query(String rawValue) {
+        return detector.scan(Requests.get("https://api.example.net/v1/items?a=1&v=" + rawValue).build(), ScanContext.stateless());
+    }
+
+    /** Form and query values are checked on the wire text before their strings are built: the same cases. */
+    @Test
+    void formAndQueryValuesNeedingTheFullScanAreStillFound() {
+        String keyId = "AKIA" + "Q7XH2LMNPR4TW6ZB";
+        String piece = hfToken.substring(10, 24);
+        for (var scan : List.<java.util.function.Function<String, List<Finding>>>of(this::form, this::query)) {
+            assertThat(scan.apply(keyId)).anySatisfy(f -> assertThat(f.rule()).isEqualTo("aws-access-token"));
+            assertThat(scan.apply("%41%4B%49%41Q7XH2LMNPR4TW6ZB")).anySatisfy(f -> assertThat(f.rule()).isEqualTo("aws-access-token"));
+            assertThat(scan.apply(piece)).anySatisfy(f -> assertThat(f.detail()).contains("HF_TOKEN"));
+            assertThat(scan.apply("id+" + piece)).as("'+' decodes to a space").anySatisfy(f -> assertThat(f.detail()).contains("HF_TOKEN"));
+            assertThat(scan.apply("2026-01-01T00:00:00Z")).isEmpty();
+            assertThat(scan.apply("authorization_code")).isEmpty();
+        }
+    }
+
     @Test
     void plainShortValuesStayQuiet() {
         assertThat(json("2026-01-01T00:00:00Z")).isEmpty();
