@@ -150,7 +150,7 @@ public final class RequestScan {
                     scan(s.view(pd, t));
                 }
             }
-            if (t.indexOf("\\u") >= 0 || t.indexOf("\\x") >= 0) {
+            if (hasCodeEscape(t)) {
                 String un = Decoders.unescape(t);
                 if (!un.equals(t)) {
                     effects++;
@@ -247,6 +247,15 @@ public final class RequestScan {
         if (l == null) hitLists[depth] = l = new ArrayList<>(4);
         else l.clear();
         return l;
+    }
+
+    /** {@code t.indexOf("\\u") >= 0 || t.indexOf("\\x") >= 0} in one pass over {@code t}. */
+    private static boolean hasCodeEscape(String t) {
+        for (int i = t.indexOf('\\'); i >= 0 && i + 1 < t.length(); i = t.indexOf('\\', i + 1)) {
+            char c = t.charAt(i + 1);
+            if (c == 'u' || c == 'x') return true;
+        }
+        return false;
     }
 
     private static boolean hasPercent(String t) {
