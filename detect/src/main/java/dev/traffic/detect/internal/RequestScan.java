@@ -221,6 +221,7 @@ public final class RequestScan {
         if (runLen >= MIN_RUN && !quietRun(t, to - runLen, to, to, any, all)) return false;
         if (!value) return true;
         if (tok >= 0 && to - tok >= 4 && known.maybeFragment(t, tok, to)) return false;
+        if (tok == from && to - tok >= 4) return true; // a one-token value: the same test just passed
         return !known.maybeFragment(t, from, to);
     }
 
