@@ -20,6 +20,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -76,22 +77,29 @@ public final class TlsContexts {
     /**
      * Mints (or finds cached) the leaf for {@code host} on {@code executor}, so that the client's
      * handshake, which needs it, finds it ready: called when a CONNECT is accepted, minting then
-     * overlaps the round trip until the ClientHello arrives. A handshake that comes first waits for
-     * this mint rather than starting its own (the minter's cache computes each host once).
+     * overlaps the round trip until the ClientHello arrives. The returned future completes (never
+     * exceptionally) when the attempt is over; the tunnel holds the ClientHello back until then, so
+     * the event loop is not blocked inside the handshake waiting for this mint (the minter's cache
+     * computes each host once) and can drive the upstream connection meanwhile. Null when there is
+     * nothing to mint.
      */
-    public void premint(String host, Executor executor) {
-        if (minter == null || server == null) return;
+    public CompletableFuture<Void> premint(String host, Executor executor) {
+        if (minter == null || server == null) return null;
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             executor.execute(() -> {
                 try {
                     minter.leafFor(host);
                 } catch (RuntimeException e) {
                     log.debug("pre-minting a leaf for {} failed: {}", host, e.toString()); // the handshake will say
+                } finally {
+                    done.complete(null);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down: the handshake mints if it still happens
+            return null; // shutting down: the handshake mints if it still happens
         }
+        return done;
     }
 
     /** The minter behind the interception keys, or null when there are none. */
