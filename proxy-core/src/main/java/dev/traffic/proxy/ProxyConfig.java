@@ -123,7 +123,7 @@ public record ProxyConfig(
         /**
          * CONNECT ports where the upstream TLS connection is started as soon as the CONNECT is accepted
          * (before the client's ClientHello), to take the upstream handshake off a new host's first
-         * request; on other ports it starts when a ClientHello arrives.
+         * request. Other ports join once a tunnel there carried TLS, and any port leaves once one did not.
          */
         public Builder eagerTlsPorts(Set<Integer> v) { eagerTlsPorts = v; return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * unless the host is a passthrough host; anything else (or silence: server-speaks-first
  * protocols) becomes a raw {@link TunnelRelay}.
  *
- * <p>New hosts: on a conventional TLS port the upstream connection is started as soon as the
- * CONNECT is accepted (as mitmproxy's default "eager" strategy does), elsewhere when the
- * ClientHello names a server; and the ClientHello is held back until the leaf minted in the
+ * <p>New hosts: on a port known to carry TLS ({@link EagerTlsPorts}) the upstream connection is
+ * started as soon as the CONNECT is accepted (as mitmproxy's default "eager" strategy does),
+ * elsewhere when the ClientHello names a server; and the ClientHello is held back until the leaf minted in the
  * background is ready, so the event loop drives the upstream TCP and TLS handshakes while the
  * leaf is being signed instead of waiting inside the client's handshake for it.
  *
@@ -125,9 +125,9 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
 
     private void establish(ChannelHandlerContext ctx) {
         established = true;
-        // Where CONNECTs carry TLS (ProxyConfig.eagerTlsPorts) the upstream handshake starts with our 200;
-        // elsewhere only once a ClientHello arrives, so a plain-TCP server never sees a stray TLS handshake.
-        if (leafReady != null && px.config().eagerTlsPorts().contains(target.port())) prewarmUpstream(ctx);
+        // Where CONNECTs carry TLS (configured, or learned: EagerTlsPorts) the upstream handshake starts
+        // with our 200; elsewhere once a ClientHello arrives, so a plain-TCP server sees no TLS from us.
+        if (leafReady != null && px.eagerTlsPorts().eager(target.port())) prewarmUpstream(ctx);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
         long ms = peekTimeoutMillis(target.port());
         peekTimer = ctx.executor().schedule(() -> decide(ctx, true), ms, TimeUnit.MILLISECONDS);
@@ -193,6 +193,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
         boolean tls = peek.kind() == ClientHello.Kind.TLS
                 || (peek.kind() == ClientHello.Kind.INCOMPLETE && pending.isReadable() && pending.getUnsignedByte(pending.readerIndex()) == 22);
         String sni = hello == null ? null : hello.sni();
+        px.eagerTlsPorts().saw(target.port(), tls);
         boolean passthrough = tls && (matches(px.config().passthrough(), target.host()) || matches(px.config().passthrough(), sni));
         ChannelPipeline p = ctx.pipeline();
         if (tls && !passthrough && px.tls().server() != null) {
