@@ -22,14 +22,17 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * One server-side key manager for ALL hosts: proxy-core builds a single SslContext/SSLContext from it and
- * the leaf is picked per handshake. The alias is the host: the SNI name from the ClientHello, else the
+ * the leaf is picked per handshake for the host: the SNI name from the ClientHello, else the
  * engine's peer host (proxy-core passes the CONNECT host when it creates the engine; for an SSLSocket,
- * the local address the client connected to). Key types asked for
+ * the local address the client connected to). The alias names one minted leaf, {@code host#serial}
+ * (serial in base 36): a re-minted leaf gets a new alias, so key material cached per alias (Netty's
+ * {@code OpenSslCachingX509KeyManagerFactory}) is never served stale. A bare host as alias means the
+ * host's current leaf. Key types asked for
  * by the JDK ("EC") and by Netty's OpenSSL provider ("EC", "EC_EC", and the cipher auth names) are
  * accepted; RSA requests get no alias so the handshake negotiates ECDSA.
  * <p>Checked with Netty's BoringSSL provider (SslContextBuilder.forServer(asFactory())), TLS 1.2 and 1.3,
- * with and without SNI. Do not wrap it in Netty's {@code OpenSslCachingX509KeyManagerFactory}: that caches
- * key material per alias forever, so a host would keep its first leaf after the minter re-mints it.
+ * with and without SNI, and wrapped in Netty's {@code OpenSslCachingX509KeyManagerFactory} (which caches
+ * the native key material per alias, saving its PEM encoding and parsing on every handshake).
  */
 public final class LeafKeyManager extends X509ExtendedKeyManager {
     private static final Set<String> EC_KEY_TYPES = Set.of("EC", "EC_EC", "ECDSA", "ECDHE_ECDSA", "ECDH_ECDSA");
@@ -73,8 +76,10 @@ public final class LeafKeyManager extends X509ExtendedKeyManager {
         String host = sni != null ? sni : peerHost;
         if (host == null || host.isEmpty()) return null;
         try {
-            lastChosen.set(new Chosen(host, minter.leafFor(host)));
-            return host;
+            IssuedLeaf leaf = minter.leafFor(host);
+            String alias = host + '#' + leaf.leaf().getSerialNumber().toString(Character.MAX_RADIX);
+            lastChosen.set(new Chosen(alias, leaf));
+            return alias;
         } catch (IllegalArgumentException e) {
             return null; // not a host we can mint for: the handshake fails with no certificate
         }
@@ -100,8 +105,13 @@ public final class LeafKeyManager extends X509ExtendedKeyManager {
         if (alias == null) return null;
         Chosen c = lastChosen.get();
         if (c != null && c.alias().equals(alias)) return c.leaf();
+        int hash = alias.indexOf('#');
         try {
-            return minter.leafFor(alias);
+            IssuedLeaf current = minter.leafFor(hash < 0 ? alias : alias.substring(0, hash));
+            if (hash < 0) return current;
+            // a specific leaf: only if it is still the host's current one (never another leaf's key under its name)
+            String serial = alias.substring(hash + 1);
+            return current.leaf().getSerialNumber().toString(Character.MAX_RADIX).equals(serial) ? current : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

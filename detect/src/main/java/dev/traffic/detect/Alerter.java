@@ -59,6 +59,7 @@ public final class Alerter implements AutoCloseable {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "traffic-alerter");
             t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY); // alerts are asynchronous: never ahead of the data path
             return t;
         });
         this.client = HttpClient.newBuilder().connectTimeout(config.timeout()).executor(executor).build();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
@@ -37,6 +38,7 @@ public record ProxyConfig(
         Duration upstreamIdleTimeout,
         Duration poolIdleTimeout,
         Duration tlsPeekTimeout,
+        Set<Integer> eagerTlsPorts,
         int maxHeaderSize,
         int maxInitialLineLength,
         TlsProvider tlsProvider,
@@ -54,6 +56,7 @@ public record ProxyConfig(
         insecureUpstream = List.copyOf(insecureUpstream);
         passthrough = List.copyOf(passthrough);
         extraOwnPorts = List.copyOf(extraOwnPorts);
+        eagerTlsPorts = Set.copyOf(eagerTlsPorts);
         events = events == null ? ProxyEvents.NONE : events;
     }
 
@@ -86,6 +89,8 @@ public record ProxyConfig(
         private Duration upstreamIdleTimeout = Duration.ofSeconds(300);
         private Duration poolIdleTimeout = Duration.ofSeconds(60);
         private Duration tlsPeekTimeout = Duration.ofSeconds(1); // only for server-speaks-first ports (SSH, SMTP, ...)
+        // HTTPS, its common alternate, the Kubernetes API: CONNECTs there almost always carry TLS
+        private Set<Integer> eagerTlsPorts = Set.of(443, 8443, 6443);
         private int maxHeaderSize = 64 * 1024;
         private int maxInitialLineLength = 16 * 1024;
         private TlsProvider tlsProvider = TlsProvider.AUTO;
@@ -115,6 +120,12 @@ public record ProxyConfig(
         public Builder upstreamIdleTimeout(Duration v) { upstreamIdleTimeout = v; return this; }
         public Builder poolIdleTimeout(Duration v) { poolIdleTimeout = v; return this; }
         public Builder tlsPeekTimeout(Duration v) { tlsPeekTimeout = v; return this; }
+        /**
+         * CONNECT ports where the upstream TLS connection is started as soon as the CONNECT is accepted
+         * (before the client's ClientHello), to take the upstream handshake off a new host's first
+         * request. Other ports join once a tunnel there carried TLS, and any port leaves once one did not.
+         */
+        public Builder eagerTlsPorts(Set<Integer> v) { eagerTlsPorts = v; return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
         public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
         public Builder tlsProvider(TlsProvider v) { tlsProvider = v; return this; }
@@ -127,7 +138,7 @@ public record ProxyConfig(
             return new ProxyConfig(listen, sink, recordingMode, session, maxBodyRecord, interceptKeys,
                     upstreamCaFiles, insecureUpstream, upstreamProxy, passthrough, hostRules, allowLinkLocal,
                     extraOwnPorts, inspector, scanWindow, inlineInspectionLimit, connectTimeout, clientIdleTimeout, upstreamIdleTimeout,
-                    poolIdleTimeout, tlsPeekTimeout, maxHeaderSize, maxInitialLineLength, tlsProvider, ioThreads,
+                    poolIdleTimeout, tlsPeekTimeout, eagerTlsPorts, maxHeaderSize, maxInitialLineLength, tlsProvider, ioThreads,
                     warmUpHandshakes, events);
         }
     }

@@ -101,6 +101,10 @@ public final class FlowStore implements FlowSink {
             }
         }, "traffic-store-writer");
         writerThread.setDaemon(true);
+        // behind the proxy's event loops when the JVM honours priorities: a request never waits for
+        // the writer (START records are queued, durability is batched), and when the writer falls
+        // behind the sink's backpressure slows the proxy down rather than losing anything
+        writerThread.setPriority(Thread.MIN_PRIORITY);
         writerThread.start();
     }
 

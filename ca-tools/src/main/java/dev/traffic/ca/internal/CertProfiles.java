@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.RDN;
@@ -31,6 +32,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -123,8 +125,7 @@ public final class CertProfiles {
      */
     public static X509Certificate leaf(HostName host, PublicKey key, X509Certificate issuer, byte[] issuerKeyId,
             PrivateKey issuerKey, Instant now, Duration validity) {
-        Instant notBefore = now.minus(BACKDATE);
-        Instant notAfter = min(notBefore.plus(validity), issuer.getNotAfter().toInstant());
+        LeafValidity v = leafValidity(now, validity, issuer.getNotAfter().toInstant());
         boolean cn = host.value().length() <= 64;
         X500Name subject = cn ? new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, host.value()).build()
                 : new X500Name(new RDN[0]);
@@ -132,7 +133,7 @@ public final class CertProfiles {
         try {
             X509v3CertificateBuilder b = new X509v3CertificateBuilder(
                     X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()), serial(),
-                    Date.from(notBefore), Date.from(notAfter), subject,
+                    v.notBefore(), v.notAfter(), subject,
                     SubjectPublicKeyInfo.getInstance(key.getEncoded()));
             b.addExtension(Extension.subjectAlternativeName, !cn, new GeneralNames(san));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
@@ -146,6 +147,32 @@ public final class CertProfiles {
     }
 
     /** The SKI bytes of a certificate (what a child's AKI must carry); computed when the extension is absent. */
+    /** A leaf's validity period as ASN.1 times, for every leaf minted within one second (see {@link #leafValidity}). */
+    private record LeafValidity(long second, Duration validity, Instant issuerNotAfter, Time notBefore, Time notAfter) {}
+
+    private static final AtomicReference<LeafValidity> LAST_VALIDITY = new AtomicReference<>();
+
+    /**
+     * notBefore = now minus the backdate, notAfter = that plus {@code validity}, capped at the
+     * issuer's. Certificate times have one-second resolution, so leaves minted in the same second
+     * share the two {@link Time} objects: BouncyCastle builds each through two SimpleDateFormat
+     * instances, which showed in the mint profile of a burst of new hosts.
+     */
+    private static LeafValidity leafValidity(Instant now, Duration validity, Instant issuerNotAfter) {
+        long second = now.getEpochSecond();
+        LeafValidity last = LAST_VALIDITY.get();
+        if (last != null && last.second() == second && last.validity().equals(validity)
+                && last.issuerNotAfter().equals(issuerNotAfter)) {
+            return last;
+        }
+        Instant notBefore = Instant.ofEpochSecond(second).minus(BACKDATE);
+        Instant notAfter = min(notBefore.plus(validity), issuerNotAfter);
+        LeafValidity v = new LeafValidity(second, validity, issuerNotAfter,
+                new Time(Date.from(notBefore)), new Time(Date.from(notAfter)));
+        LAST_VALIDITY.set(v);
+        return v;
+    }
+
     public static byte[] keyId(X509Certificate cert) {
         byte[] ext = cert.getExtensionValue(Extension.subjectKeyIdentifier.getId());
         if (ext != null) {

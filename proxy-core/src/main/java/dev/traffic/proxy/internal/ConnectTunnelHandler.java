@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * unless the host is a passthrough host; anything else (or silence: server-speaks-first
  * protocols) becomes a raw {@link TunnelRelay}.
  *
+ * <p>New hosts: on a port known to carry TLS ({@link EagerTlsPorts}) the upstream connection is
+ * started as soon as the CONNECT is accepted (as mitmproxy's default "eager" strategy does),
+ * elsewhere when the ClientHello names a server; and the ClientHello is held back until the leaf minted in the
+ * background is ready, so the event loop drives the upstream TCP and TLS handshakes while the
+ * leaf is being signed instead of waiting inside the client's handshake for it.
+ *
  * <p>Buffers: bytes read while deciding are accumulated in {@code pending}, owned here until they
  * are fired into the next pipeline or released on close.
  */
@@ -42,14 +49,20 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
     private final String client;
     private final List<Header> connectHeaders;
     private final String httpVersion;
+    /** Completes when the background mint of the CONNECT host's leaf is over; null when none was started. */
+    private final CompletableFuture<Void> leafReady;
     private Target target;
     private ByteBuf pending;
     private boolean established;
     private boolean decided;
+    /** Decided to intercept, ClientHello held in {@code pending} until the leaf is ready. */
+    private boolean awaitingLeaf;
     private ScheduledFuture<?> peekTimer;
 
-    private ConnectTunnelHandler(ProxyContext px, String client, Target target, HttpRequest req) {
+    private ConnectTunnelHandler(ProxyContext px, String client, Target target, HttpRequest req,
+                                 CompletableFuture<Void> leafReady) {
         this.px = px;
+        this.leafReady = leafReady;
         this.client = client;
         this.target = target;
         this.connectHeaders = FlowRecorder.headers(req.headers());
@@ -60,13 +73,14 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
      * Replaces the HTTP handlers of the channel with a tunnel handler; called from within
      * {@code owner.channelRead} for the CONNECT head. Bytes the client sent after the CONNECT
      * (already read) are handed to the new handler as raw bytes, not parsed as HTTP.
+     * {@code leafReady}: the background mint of the host's leaf (see {@link TlsContexts#premint}), or null.
      */
     static void takeOver(ChannelHandlerContext ctx, Http1ClientHandler owner, HttpRequest req, ProxyContext px,
-                         String client, Target target) {
+                         String client, Target target, CompletableFuture<Void> leafReady) {
         ChannelPipeline p = ctx.pipeline();
         ReadGate.of(ctx.channel()).pause(ReadGate.SETUP);
         owner.detach();
-        ConnectTunnelHandler h = new ConnectTunnelHandler(px, client, target, req);
+        ConnectTunnelHandler h = new ConnectTunnelHandler(px, client, target, req, leafReady);
         p.remove(owner);
         p.addLast("connect", h);
         // Removing these hands anything they still hold (already-read bytes) to the new handler.
@@ -111,6 +125,9 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
 
     private void establish(ChannelHandlerContext ctx) {
         established = true;
+        // Where CONNECTs carry TLS (configured, or learned: EagerTlsPorts) the upstream handshake starts
+        // with our 200; elsewhere once a ClientHello arrives, so a plain-TCP server sees no TLS from us.
+        if (leafReady != null && px.eagerTlsPorts().eager(target.port())) prewarmUpstream(ctx);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
         long ms = peekTimeoutMillis(target.port());
         peekTimer = ctx.executor().schedule(() -> decide(ctx, true), ms, TimeUnit.MILLISECONDS);
@@ -130,6 +147,11 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
 
     private static final java.util.Set<Integer> SERVER_FIRST_PORTS =
             java.util.Set.of(21, 22, 23, 25, 110, 143, 587, 2525, 3306);
+
+    /** Starts the upstream connection the first intercepted request will want (a no-op if one is idle or being made). */
+    private void prewarmUpstream(ChannelHandlerContext ctx) {
+        px.pool(ctx.channel().eventLoop()).prewarm(Exchange.upstreamKey(px, target, false));
+    }
 
     /** Records the refused CONNECT, answers with raw bytes (the HTTP codec is gone) and closes. */
     private void refuse(ChannelHandlerContext ctx, int status, String message, PolicyDecision decision) {
@@ -152,13 +174,13 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf b) || decided) {
+        if (!(msg instanceof ByteBuf b) || (decided && !awaitingLeaf)) {
             ReferenceCountUtil.release(msg); // e.g. the codec's empty LastHttpContent after CONNECT
             return;
         }
         pending.writeBytes(b);
         b.release();
-        if (established) decide(ctx, false);
+        if (established && !awaitingLeaf) decide(ctx, false);
     }
 
     private void decide(ChannelHandlerContext ctx, boolean timedOut) {
@@ -171,19 +193,40 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
         boolean tls = peek.kind() == ClientHello.Kind.TLS
                 || (peek.kind() == ClientHello.Kind.INCOMPLETE && pending.isReadable() && pending.getUnsignedByte(pending.readerIndex()) == 22);
         String sni = hello == null ? null : hello.sni();
+        px.eagerTlsPorts().saw(target.port(), tls);
         boolean passthrough = tls && (matches(px.config().passthrough(), target.host()) || matches(px.config().passthrough(), sni));
         ChannelPipeline p = ctx.pipeline();
         if (tls && !passthrough && px.tls().server() != null) {
-            SslHandler ssl = px.tls().server().newHandler(ctx.alloc(), target.host(), target.port());
-            p.addAfter(ctx.name(), "tls", ssl);
-            p.addAfter("tls", "tls-setup", new InterceptedTlsSetup(px, client, target, sni, this));
             // The first request will want this upstream: connect while the client handshakes with us.
             // Only for a real ClientHello naming a server: garbage after CONNECT must not reach the upstream.
-            if (sni != null) px.pool(ctx.channel().eventLoop()).prewarm(Exchange.upstreamKey(px, target, false));
-        } else {
-            p.addAfter(ctx.name(), "tunnel", new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
-                    connectRequest(), tls ? hello : null));
+            if (sni != null) prewarmUpstream(ctx);
+            if (leafReady != null && !leafReady.isDone() && (sni == null || sni.equalsIgnoreCase(target.host()))) {
+                awaitingLeaf = true; // later bytes keep collecting in pending
+                leafReady.whenComplete((v, e) -> ctx.executor().execute(() -> intercept(ctx, sni)));
+                return;
+            }
+            intercept(ctx, sni);
+            return;
         }
+        p.addAfter(ctx.name(), "tunnel", new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
+                connectRequest(), tls ? hello : null));
+        handOver(ctx);
+    }
+
+    /** Puts TLS interception behind this handler and replays the ClientHello into it. */
+    private void intercept(ChannelHandlerContext ctx, String sni) {
+        awaitingLeaf = false;
+        if (ctx.isRemoved() || pending == null) return; // closed while the leaf was minted
+        ChannelPipeline p = ctx.pipeline();
+        SslHandler ssl = px.tls().server().newHandler(ctx.alloc(), target.host(), target.port());
+        p.addAfter(ctx.name(), "tls", ssl);
+        p.addAfter("tls", "tls-setup", new InterceptedTlsSetup(px, client, target, sni, this));
+        handOver(ctx);
+    }
+
+    /** Fires the bytes read so far into the handlers just installed and leaves the pipeline. */
+    private void handOver(ChannelHandlerContext ctx) {
+        ChannelPipeline p = ctx.pipeline();
         ByteBuf b = pending;
         pending = null;
         ctx.fireChannelRead(b);

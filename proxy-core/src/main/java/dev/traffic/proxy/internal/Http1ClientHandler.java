@@ -16,6 +16,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,8 +116,9 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
             }
             px.applySinkBackpressure(ctx.channel());
             // most tunnels are intercepted TLS: mint the leaf while the client reads our 200 and sends its hello
-            if (!passthrough(t.host())) px.tls().premint(t.host(), px.inspectionExecutor());
-            ConnectTunnelHandler.takeOver(ctx, this, req, px, session.clientAddress(), t);
+            CompletableFuture<Void> leaf =
+                    passthrough(t.host()) ? null : px.tls().premint(t.host(), px.inspectionExecutor());
+            ConnectTunnelHandler.takeOver(ctx, this, req, px, session.clientAddress(), t, leaf);
             return;
         }
         RequestLine line = session.tunnelTarget() != null

@@ -25,11 +25,13 @@ public final class ProxyContext implements AutoCloseable {
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final ExecutorService inspection;
     private final LongAdder sinkBackpressure = new LongAdder();
+    private final EagerTlsPorts eagerTlsPorts;
     private volatile boolean draining;
 
     public ProxyContext(ProxyConfig config, TlsContexts tls, Transport transport) {
         this.config = config;
         this.tls = tls;
+        this.eagerTlsPorts = new EagerTlsPorts(config.eagerTlsPorts());
         this.transport = transport;
         this.policy = new PolicyGate(config.hostRules(), config.allowLinkLocal());
         for (int p : config.extraOwnPorts()) policy.addOwnPort(p);
@@ -43,6 +45,7 @@ public final class ProxyContext implements AutoCloseable {
 
     public ProxyConfig config() { return config; }
     public TlsContexts tls() { return tls; }
+    EagerTlsPorts eagerTlsPorts() { return eagerTlsPorts; }
     public PolicyGate policy() { return policy; }
     public HostResolver resolver() { return resolver; }
     public Transport transport() { return transport; }

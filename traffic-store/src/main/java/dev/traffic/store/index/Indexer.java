@@ -91,7 +91,7 @@ public final class Indexer implements AutoCloseable {
         if (startThread) {
             thread = new Thread(this::loop, "traffic-store-indexer");
             thread.setDaemon(true);
-            thread.setPriority(Thread.NORM_PRIORITY - 1);
+            thread.setPriority(Thread.MIN_PRIORITY); // derived data: catches up when the proxy is idle
             thread.start();
         } else {
             thread = null;
