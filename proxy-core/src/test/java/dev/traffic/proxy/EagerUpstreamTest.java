@@ -3,13 +3,12 @@ package dev.traffic.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.traffic.proxy.testing.Await;
+import dev.traffic.proxy.testing.Connect;
 import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestUpstream;
 import dev.traffic.store.model.Flow;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +36,7 @@ class EagerUpstreamTest {
         try (TestUpstream up = TestUpstream.tls(TestPki.serverContext(pki.upstreamCa, "localhost"));
              ProxyFixture p = new ProxyFixture(dir, b -> b.ioThreads(1).eagerTlsPorts(Set.of(up.port())));
              Socket s = new Socket("127.0.0.1", p.port())) {
-            connect(s, "localhost:" + up.port());
+            Connect.open(s, "localhost:" + up.port());
             // the client has not sent its ClientHello yet, and the upstream already has our connection
             Await.until("upstream connection opened at CONNECT", Duration.ofSeconds(10), () -> up.connections.get() == 1);
             assertThat(tlsGet(s, pki, up.port(), "/small")).startsWith("HTTP/1.1 200").endsWith("hello");
@@ -53,13 +52,13 @@ class EagerUpstreamTest {
         try (TestUpstream up = TestUpstream.tls(TestPki.serverContext(pki.upstreamCa, "localhost"));
              ProxyFixture p = new ProxyFixture(dir, b -> b.ioThreads(1))) {
             try (Socket s = new Socket("127.0.0.1", p.port())) {
-                connect(s, "localhost:" + up.port());
+                Connect.open(s, "localhost:" + up.port());
                 // not eager yet: the upstream hears from us only after the ClientHello; /close: not pooled
                 assertThat(tlsGet(s, pki, up.port(), "/close")).startsWith("HTTP/1.1 200").contains("until-close");
             }
             Await.until("first upstream connection closed", Duration.ofSeconds(10), () -> up.closedConnections.get() == 1);
             try (Socket s = new Socket("127.0.0.1", p.port())) {
-                connect(s, "localhost:" + up.port());
+                Connect.open(s, "localhost:" + up.port());
                 Await.until("second upstream connection opened at CONNECT", Duration.ofSeconds(10), () -> up.connections.get() == 2);
                 assertThat(tlsGet(s, pki, up.port(), "/small")).startsWith("HTTP/1.1 200").endsWith("hello");
             }
@@ -95,7 +94,7 @@ class EagerUpstreamTest {
     private static String plainGet(ProxyFixture p, int port) throws Exception {
         try (Socket s = new Socket("127.0.0.1", p.port())) {
             String authority = "127.0.0.1:" + port;
-            connect(s, authority);
+            Connect.open(s, authority);
             OutputStream out = s.getOutputStream();
             out.write(("GET /small HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -112,21 +111,5 @@ class EagerUpstreamTest {
                 .getBytes(StandardCharsets.US_ASCII));
         tls.getOutputStream().flush();
         return new String(tls.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-    }
-
-    /** Sends CONNECT and reads the proxy's reply head (nothing after it: the client has not spoken yet). */
-    private static void connect(Socket s, String authority) throws Exception {
-        s.setSoTimeout(20_000);
-        OutputStream out = s.getOutputStream();
-        out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            assertThat(b).as("proxy closed during CONNECT: " + head).isNotNegative();
-            head.write(b);
-        }
-        assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
     }
 }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.traffic.ca.LeafKeyManager;
 import dev.traffic.ca.LeafMinter;
 import dev.traffic.ca.LeafOptions;
+import dev.traffic.proxy.testing.Connect;
 import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLSocket;
@@ -48,17 +46,7 @@ class LeafMaterialCacheTest {
     /** CONNECT host:1 (nothing listens there: only our side of the handshake matters) and the leaf's serial. */
     private static BigInteger served(ProxyFixture p, TestPki pki, String host) throws Exception {
         try (Socket s = new Socket("127.0.0.1", p.port())) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(("CONNECT " + host + ":1 HTTP/1.1\r\nHost: " + host + ":1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                assertThat(b).as("proxy closed during CONNECT: " + head).isNotNegative();
-                head.write(b);
-            }
-            assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            Connect.open(s, host + ":1");
             try (SSLSocket tls = (SSLSocket) TestPki.clientContext(pki.proxyCaPem()).getSocketFactory()
                     .createSocket(s, host, 1, true)) {
                 tls.startHandshake();

@@ -86,19 +86,8 @@ final class HostScan {
      * labels, no data label, or no session). Mirrors the checks below; false means run them.
      */
     private static boolean plain(RequestScan rs, String h) {
-        int labels = 1;
-        for (int i = 0; i < h.length(); i++) if (h.charAt(i) == '.') labels++;
-        if (labels < 3) return true;
-        int data = 0, used = 0, from = 0;
-        for (int k = 0; k < labels - 2; k++) {
-            int dot = h.indexOf('.', from);
-            if (!dataLabel(h, from, dot)) break;
-            data += dot - from;
-            used++;
-            from = dot + 1;
-        }
-        if (data >= 16) return false;
-        return rs.session() == null || rs.state() == null || labels < 4 || used < 1;
+        int q = quietness(h);
+        return q == QUIET || (q == QUIET_WITHOUT_SESSION && (rs.session() == null || rs.state() == null));
     }
 
     private static boolean dataLabel(String h, int from, int to) {
