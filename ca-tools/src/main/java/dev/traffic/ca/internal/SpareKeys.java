@@ -19,7 +19,7 @@ public final class SpareKeys {
     private static final ScheduledExecutorService FILLER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "traffic-leaf-keys");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY); // background refill: yields to handshakes (see README, thread priorities)
+        t.setPriority(Thread.MIN_PRIORITY); // background refill; honoured under -XX:ThreadPriorityPolicy=1 (README, Performance)
         return t;
     });
 
