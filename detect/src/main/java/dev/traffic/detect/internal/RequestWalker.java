@@ -213,17 +213,43 @@ public final class RequestWalker {
         // string already scanned as the same kind of segment gives the same hits, so scan it once
         // (a direct-mapped table on length and end chars: no full hash of every string)
         String[] seen = new String[DEDUP_SLOTS];
-        int bad = JsonStrings.walk(bytes, n, (v, from, to, escaped) -> {
-            strings[0]++;
-            if (!escaped && wire == null) {
-                int len = v.length();
-                int slot = (len * 31 + v.charAt(0) * 7 + v.charAt(len - 1) * 3 + v.charAt(len >>> 1)) & (DEDUP_SLOTS - 1);
-                String prev = seen[slot];
-                if (prev == v || v.equals(prev)) return; // the tokenizer hands out one instance per recent text
-                seen[slot] = v;
+        // the same for escape-free strings found quiet in this body, kept as (start << 32 | length)
+        // of their bytes (+1, 0 = empty) in the same slots: an equal string is as quiet
+        long[] quiet = new long[DEDUP_SLOTS];
+        Latin1View view = new Latin1View(bytes);
+        int bad = JsonStrings.walk(bytes, n, new JsonStrings.Visitor() {
+            /**
+             * An escape-free string that scan's quiet test would skip is skipped before its String
+             * is built. The dedup table ends as if it had been scanned: its slot forgets what it
+             * held (the string itself need not be remembered there: an equal one is skipped here again).
+             */
+            @Override
+            public boolean skips(byte[] b, int from, int to) {
+                int len = to - from;
+                int slot = slot(len, b[from] & 0xff, b[to - 1] & 0xff, b[from + (len >>> 1)] & 0xff);
+                long q = quiet[slot];
+                boolean skip = q != 0 && (int) q - 1 == len && Arrays.equals(b, (int) (q >>> 32), (int) (q >>> 32) + len, b, from, to)
+                        || rs.skipsPlainValue(view, from, to);
+                if (!skip) return false;
+                strings[0]++;
+                quiet[slot] = ((long) from << 32) | (len + 1);
+                if (wire == null) seen[slot] = null;
+                return true;
             }
-            String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
-            rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+
+            @Override
+            public void string(String v, int from, int to, boolean escaped) {
+                strings[0]++;
+                if (!escaped && wire == null) {
+                    int len = v.length();
+                    int slot = slot(len, v.charAt(0), v.charAt(len - 1), v.charAt(len >>> 1));
+                    String prev = seen[slot];
+                    if (prev == v || v.equals(prev)) return; // the tokenizer hands out one instance per recent text
+                    seen[slot] = v;
+                }
+                String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
+                rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+            }
         });
         if (bad < 0) return true;
         if (strings[0] == 0) return false;
@@ -231,6 +257,11 @@ public final class RequestWalker {
             rs.scan(new Segment(new String(bytes, bad, n - bad, StandardCharsets.ISO_8859_1), "body", encoding, depth, false, wire));
         }
         return true;
+    }
+
+    /** The dedup slot of a string of {@code len} chars with these first, last and middle chars. */
+    private static int slot(int len, int first, int last, int mid) {
+        return (len * 31 + first * 7 + last * 3 + mid) & (DEDUP_SLOTS - 1);
     }
 
     private static boolean multipart(RequestScan rs, String text, String boundary, String encoding, String wire) {
