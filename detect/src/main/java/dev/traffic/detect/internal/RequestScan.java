@@ -190,20 +190,19 @@ public final class RequestScan {
      * backslash (no decoded view), and, for a whole value, neither it nor any token in it starts
      * like a piece of a known secret. Not at sinks (they add checks).
      */
-    private boolean quiet(String t, boolean value) {
-        return quiet(null, t, 0, t.length(), value);
+    boolean quiet(String t, boolean value) {
+        return quiet(null, t, 0, t.length(), value, QUIET);
     }
 
     /**
-     * True when a plain whole value {@code raw[from, to)} (no '+', which form decoding turns into
-     * a space) would be skipped by {@link #scan}'s quiet test: the walker asks before it builds the
-     * value's string. Same test, same text (percent-decoding changes nothing without '%' and '+';
-     * quiet rejects '%'), so skipping here gives the result scanning would.
+     * True when a plain whole value {@code raw[from, to)} (a form or query value, a path segment;
+     * no '+', which form decoding turns into a space) would be skipped by {@link #scan}'s quiet
+     * test: the walker asks before it builds the value's string. Same test, same text
+     * (percent-decoding changes nothing without '%' and '+'; quiet rejects '%'), so skipping here
+     * gives the result scanning would.
      */
     boolean skipsPlainValue(String raw, int from, int to) {
-        if (sink) return false;
-        for (int i = from; i < to; i++) if (raw.charAt(i) == '+') return false;
-        return quiet(null, raw, from, to, true);
+        return !sink && quiet(null, raw, from, to, true, QUIET_FORM);
     }
 
     /**
@@ -212,18 +211,19 @@ public final class RequestScan {
      * string. The same test on the same chars (each byte is one char of that string).
      */
     boolean skipsPlainValue(Latin1View v, int from, int to) {
-        return !sink && quiet(v.bytes(), v, from, to, true);
+        return !sink && quiet(v.bytes(), v, from, to, true, QUIET);
     }
 
     /**
      * {@link #quiet} of the text {@code t[from, to)}; {@code b}, when not null, holds the same chars
      * as bytes ({@code t} is then its {@link Latin1View}) and the loop reads them directly.
+     * {@code classes}: {@link #QUIET}, or {@link #QUIET_FORM} to also answer false on a '+'.
      * Keywords are found as in the fused scan: a char pair that may start one (one bit test per
      * char, no load chained to the previous char's) and then a walk of the trie from there
      * ({@link AhoCorasick#startsAt}), which finds exactly the keywords the automaton would flag
      * inside {@code [from, to)}.
      */
-    private boolean quiet(byte[] b, CharSequence t, int from, int to, boolean value) {
+    private boolean quiet(byte[] b, CharSequence t, int from, int to, boolean value, int[] classes) {
         KnownSecrets known = engine.known();
         int n = to - from;
         if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
@@ -235,15 +235,15 @@ public final class RequestScan {
         int tok = -1, tokGot = 0, tokGram = 0, valGot = 0, valGram = 0;
         for (int i = from; i < to; i++) {
             int c = b != null ? b[i] & 0xff : t.charAt(i);
-            if (c >= 0x80 || c == '%' || c == '\\') return false;
+            int k = c <= 0xff ? classes[c] : QUIET_REJECT; // one load: every class this loop asks about
+            if (k < 0) return false; // not ASCII, '%' or backslash: a decoded view or a full scan
             int pair = (prev << 7) | c; // prev is 0 at from: no keyword starts with NUL
             prev = c;
             if ((pairs[pair >>> 6] & (1L << pair)) != 0 && automaton.startsAt(t, i - 1, to)) return false; // its rule may match
-            int rb = Chars.runBits(c);
-            if (Chars.b64Bit(c) != 0) {
+            if ((k & QUIET_B64) != 0) {
                 runLen++;
-                any |= rb;
-                all &= rb;
+                any |= k;
+                all &= k;
             } else {
                 if (runLen >= MIN_RUN && !quietRun(t, i - runLen, i, to, any, all)) return false;
                 runLen = 0;
@@ -251,12 +251,12 @@ public final class RequestScan {
                 all = -1;
             }
             if (!value) continue;
-            boolean alnum = (rb & Chars.ALNUM) != 0;
+            boolean alnum = (k & Chars.ALNUM) != 0;
             if (alnum && valGot < 4) {
                 valGram = (valGram << 7) | c;
                 valGot++;
             }
-            if (TOKEN[c]) {
+            if ((k & QUIET_TOKEN) != 0) {
                 if (tok < 0) {
                     tok = i;
                     tokGot = 0;
@@ -412,6 +412,24 @@ public final class RequestScan {
 
     private static boolean tokenChar(char c) {
         return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
+    }
+
+    /**
+     * The quiet test's classes of a char {@code <= 0xff}, one load: {@link Chars#runBits} (bits
+     * 0-10), {@link #QUIET_B64} (base64 alphabet), {@link #QUIET_TOKEN} ({@link #tokenChar}), and
+     * the sign bit for the chars that end the test (not ASCII, '%', backslash).
+     */
+    private static final int[] QUIET = new int[256];
+    /** {@link #QUIET} with '+' ending the test too: form decoding turns it into a space. */
+    private static final int[] QUIET_FORM = new int[256];
+    private static final int QUIET_B64 = 1 << 11, QUIET_TOKEN = 1 << 12, QUIET_REJECT = Integer.MIN_VALUE;
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            QUIET[c] = c >= 0x80 || c == '%' || c == '\\' ? QUIET_REJECT
+                    : Chars.runBits(c) | (Chars.b64Bit(c) != 0 ? QUIET_B64 : 0) | (tokenChar((char) c) ? QUIET_TOKEN : 0);
+            QUIET_FORM[c] = c == '+' ? QUIET_REJECT : QUIET[c];
+        }
     }
 
     /** {@link #tokenChar} as one table load per char (all token chars are ASCII). */

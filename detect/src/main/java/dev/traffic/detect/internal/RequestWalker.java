@@ -23,7 +23,8 @@ public final class RequestWalker {
 
     public static void walk(RequestScan rs, FlowRequest req, int window) {
         HostScan.scan(rs, rs.host());
-        String hostHeader = req.header("host");
+        String[] known = knownHeaders(req);
+        String hostHeader = known[0];
         if (hostHeader != null) {
             String hh = stripPort(hostHeader.trim().toLowerCase(Locale.ROOT));
             if (!hh.equals(rs.host())) HostScan.scan(rs, hh);
@@ -32,7 +33,26 @@ public final class RequestWalker {
         if (req.path() != null && !req.path().isEmpty()) path(rs, req.path());
         if (req.query() != null && !req.query().isEmpty()) pairs(rs, req.query(), "query:", false);
         for (Header h : req.headers()) header(rs, h);
-        body(rs, req, window);
+        body(rs, req, window, known[1], known[2]);
+    }
+
+    /**
+     * The first Host, Content-Encoding and Content-Type values ({@link FlowRequest#header}'s
+     * answers) in one pass over the headers: most names are ruled out by their length.
+     */
+    private static String[] knownHeaders(FlowRequest req) {
+        String[] v = new String[3];
+        for (Header h : req.headers()) {
+            String n = h.name();
+            int k = switch (n.length()) {
+                case 4 -> n.equalsIgnoreCase("host") ? 0 : -1;
+                case 16 -> n.equalsIgnoreCase("content-encoding") ? 1 : -1;
+                case 12 -> n.equalsIgnoreCase("content-type") ? 2 : -1;
+                default -> -1;
+            };
+            if (k >= 0 && v[k] == null) v[k] = h.value();
+        }
+        return v;
     }
 
     static String stripPort(String h) {
@@ -64,8 +84,13 @@ public final class RequestWalker {
         rs.scan(Segment.literal(path, "path", false));
         if (rs.engine().known().isEmpty() && !rs.sink()) return;
         // path segments are values too: pieces of a secret, random blobs to sinks
-        for (String seg : path.split("/")) {
-            if (seg.length() >= 4 && !rs.insideAddress(seg)) {
+        // (an indexOf walk; a quiet segment's string is never built: see pairs)
+        for (int from = 0, slash; from <= path.length(); from = slash + 1) {
+            slash = path.indexOf('/', from);
+            if (slash < 0) slash = path.length();
+            if (slash - from < 4 || rs.skipsPlainValue(path, from, slash)) continue;
+            String seg = path.substring(from, slash);
+            if (!rs.insideAddress(seg)) {
                 String dec = Decoders.percent(seg, false);
                 rs.scan(new Segment(dec, "path", "plain", 1, true, dec.equals(seg) ? null : seg));
             }
@@ -147,7 +172,7 @@ public final class RequestWalker {
         }
     }
 
-    private static void body(RequestScan rs, FlowRequest req, int window) {
+    private static void body(RequestScan rs, FlowRequest req, int window, String ce, String ct) {
         byte[] bytes = req.body().recorded();
         if (bytes.length == 0) return;
         long size = Math.max(req.body().size(), bytes.length);
@@ -161,7 +186,6 @@ public final class RequestWalker {
         String wire = null;
         byte[] content = bytes;
         int n = scanned;
-        String ce = req.header("content-encoding");
         if (ce != null && !ce.isBlank() && !ce.trim().equalsIgnoreCase("identity")) {
             byte[] window0 = scanned == bytes.length ? bytes : Arrays.copyOf(bytes, scanned);
             byte[] dec = Decoders.contentDecode(window0, ce, MAX_DECOMPRESSED);
@@ -172,7 +196,6 @@ public final class RequestWalker {
                 wire = new String(window0, StandardCharsets.ISO_8859_1);
             }
         }
-        String ct = req.header("content-type");
         String ctl = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
         if (ctl.contains("json") || (ctl.isEmpty() || ctl.startsWith("text/plain")) && looksJson(content, n)) {
             if (json(rs, content, n, encoding, wire)) return;
