@@ -102,17 +102,13 @@ public final class RequestWalker {
         // an indexOf walk rather than split("&"): no array and list per query string or form body
         boolean named = prefix.endsWith(":"); // query:<name>; a form body's fields share one location
         for (int from = 0, amp; from < s.length(); from = amp + 1) {
-            // one pass to the pair's end, noting its first '=': linear on "a&a&a...=" too
-            int eq = -1;
-            amp = from;
-            for (int n = s.length(); amp < n; amp++) {
-                char c = s.charAt(amp);
-                if (c == '&') break;
-                if (c == '=' && eq < 0) eq = amp;
-            }
+            amp = s.indexOf('&', from);
+            if (amp < 0) amp = s.length();
             if (amp == from) continue;
-            int nameEnd = eq < 0 ? amp : eq;
-            int valueFrom = eq < 0 ? amp : eq + 1;
+            int eq = from;
+            while (eq < amp && s.charAt(eq) != '=') eq++; // bounded by the pair: linear on "a&a&a...=" too
+            int nameEnd = eq == amp ? amp : eq;
+            int valueFrom = eq == amp ? amp : eq + 1;
             // most names are short and most values quiet: build their strings only when they are scanned
             boolean scanValue = valueFrom < amp && !rs.skipsPlainValue(s, valueFrom, amp);
             boolean scanName = nameEnd - from >= 16; // decoding never lengthens a name
