@@ -127,6 +127,23 @@ public final class AhoCorasick {
     }
 
     /**
+     * True when some keyword starts at {@code t[start]} and ends before {@code to}: the trie walk of
+     * {@link #occurrencesAt}, stopped at the first keyword. Chars {@code >= 0x80} and NUL match no keyword.
+     */
+    boolean startsAt(CharSequence t, int start, int to) {
+        int s = 0;
+        for (int p = start; p < to; p++) {
+            int c = t.charAt(p);
+            if (c == 0 || c >= ALPHA) return false;
+            int nx = next[s * ALPHA + c];
+            if (depth[nx] != depth[s] + 1) return false; // not a trie edge
+            s = nx;
+            if (own[s].length != 0) return true;
+        }
+        return false;
+    }
+
+    /**
      * Keyword occurrences as (end index, id), ordered as the automaton reports them: by end index,
      * then longest first (a state's own keyword before those of its suffix links), then by id.
      * Occurrences are added in start order, so an added one moves back at most past those that end

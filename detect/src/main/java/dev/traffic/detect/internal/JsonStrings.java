@@ -24,6 +24,15 @@ final class JsonStrings {
     @FunctionalInterface
     interface Visitor {
         void string(String text, int rawStart, int rawEnd, boolean escaped);
+
+        /**
+         * Asked first for each escape-free string of at least 4 chars, its content being
+         * {@code b[rawStart, rawEnd)}: true means the visitor has no use for it, and no String is
+         * built nor {@link #string} called.
+         */
+        default boolean skips(byte[] b, int rawStart, int rawEnd) {
+            return false;
+        }
     }
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -124,7 +133,7 @@ final class JsonStrings {
         int k = nextSpecial(b, from, n);
         if (k >= n) return -1;
         if (b[k] == '"') {
-            if (k - from >= 4) visitor.string(plain(b, from, k, recent), from, k, false);
+            if (k - from >= 4 && !visitor.skips(b, from, k)) visitor.string(plain(b, from, k, recent), from, k, false);
             return k + 1;
         }
         // escapes: copy the plain stretches between them in bulk into a per-thread buffer

@@ -542,7 +542,15 @@ public final class KnownSecrets {
                 got++;
             }
         }
-        if (got < 4) return false;
+        return got == 4 && maybeGram(g);
+    }
+
+    /**
+     * The test of {@link #maybeFragment} on its gram: {@code g} packs the first 4 alphanumerics
+     * {@code c0..c3} of a text as {@code c0 << 21 | c1 << 14 | c2 << 7 | c3}.
+     */
+    boolean maybeGram(int g) {
+        if (entries.isEmpty()) return false;
         int slot = gramSlot(g);
         return (gramBits[slot >>> 6] & (1L << slot)) != 0 && java.util.Arrays.binarySearch(grams, g) >= 0;
     }

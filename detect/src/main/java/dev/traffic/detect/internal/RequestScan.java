@@ -102,9 +102,12 @@ public final class RequestScan {
 
     /**
      * A header value: values that repeat on every request (user agents, content types, API
-     * versions) are read once per engine. When this engine already found the same text clean (no
-     * hit, no fragment, nothing to decode) on a request to a non-sink host, scanning it again
-     * cannot find anything either: matching depends only on the text, and only sinks add checks.
+     * versions, an API key) are read once per engine. When this engine already found the same text
+     * clean (no hit, no fragment, nothing to decode) on a request to a non-sink host, scanning it
+     * again cannot find anything either: matching depends only on the text, and only sinks add
+     * checks. When its scan there did nothing but report hits on the text itself, scanning it again
+     * would find the same hits and do nothing else: they are reported again (severity, fingerprint
+     * and redaction decided for this request) without the scan.
      */
     public void scanRepeatable(Segment s) {
         if (sink || priming || s.depth() != 0 || s.wire() != null) {
@@ -113,17 +116,35 @@ public final class RequestScan {
         }
         CleanTexts clean = engine.clean();
         if (clean.contains(s.value(), s.text())) return;
+        List<Hit> known = engine.headerHits().get(s.value(), s.text());
+        if (known != null) {
+            for (Hit h : known) report(s, h);
+            return;
+        }
         int before = effects;
         scan(s);
-        if (effects == before) clean.add(s.value(), s.text());
+        if (effects == before) {
+            clean.add(s.value(), s.text());
+        } else if (lastTop != null && effects - before == lastTop.size()) {
+            // every effect was one report of a hit in lastTop: nothing else happened
+            engine.headerHits().put(s.value(), s.text(), lastTop);
+        }
     }
+
+    /**
+     * The hits the last depth-0 {@link #scan} reported on its own text (its hit list; null when
+     * that scan stopped at the quiet test). Read right after such a scan, before the next one.
+     */
+    private List<Hit> lastTop;
 
     public void scan(Segment s) {
         String t = s.text();
         if (t.isEmpty()) return;
+        if (s.depth() == 0) lastTop = null;
         if (!sink && quiet(t, s.value())) return;
         byte[] b = Texts.latin1(t);
         List<Hit> hits = hitList(s.depth());
+        if (s.depth() == 0) lastTop = hits;
         KnownSecrets.Runs longRuns = engine.known().scanFused(t, b, engine.rules(), hits);
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH, longRuns);
         for (Hit h : hits) report(s, h);
@@ -169,41 +190,60 @@ public final class RequestScan {
      * backslash (no decoded view), and, for a whole value, neither it nor any token in it starts
      * like a piece of a known secret. Not at sinks (they add checks).
      */
-    private boolean quiet(String t, boolean value) {
-        return quiet(t, 0, t.length(), value);
+    boolean quiet(String t, boolean value) {
+        return quiet(null, t, 0, t.length(), value, QUIET);
     }
 
     /**
-     * True when a plain whole value {@code raw[from, to)} (no '+', which form decoding turns into
-     * a space) would be skipped by {@link #scan}'s quiet test: the walker asks before it builds the
-     * value's string. Same test, same text (percent-decoding changes nothing without '%' and '+';
-     * quiet rejects '%'), so skipping here gives the result scanning would.
+     * True when a plain whole value {@code raw[from, to)} (a form or query value, a path segment;
+     * no '+', which form decoding turns into a space) would be skipped by {@link #scan}'s quiet
+     * test: the walker asks before it builds the value's string. Same test, same text
+     * (percent-decoding changes nothing without '%' and '+'; quiet rejects '%'), so skipping here
+     * gives the result scanning would.
      */
     boolean skipsPlainValue(String raw, int from, int to) {
-        if (sink) return false;
-        for (int i = from; i < to; i++) if (raw.charAt(i) == '+') return false;
-        return quiet(raw, from, to, true);
+        return !sink && quiet(null, raw, from, to, true, QUIET_FORM);
     }
 
-    /** {@link #quiet} of the text {@code t[from, to)}. */
-    private boolean quiet(String t, int from, int to, boolean value) {
+    /**
+     * True when the whole value {@code v[from, to)} (an escape-free JSON string, still as bytes)
+     * would be skipped by {@link #scan}'s quiet test: the JSON walker asks before it builds the
+     * string. The same test on the same chars (each byte is one char of that string).
+     */
+    boolean skipsPlainValue(Latin1View v, int from, int to) {
+        return !sink && quiet(v.bytes(), v, from, to, true, QUIET);
+    }
+
+    /**
+     * {@link #quiet} of the text {@code t[from, to)}; {@code b}, when not null, holds the same chars
+     * as bytes ({@code t} is then its {@link Latin1View}) and the loop reads them directly.
+     * {@code classes}: {@link #QUIET}, or {@link #QUIET_FORM} to also answer false on a '+'.
+     * Keywords are found as in the fused scan: a char pair that may start one (one bit test per
+     * char, no load chained to the previous char's) and then a walk of the trie from there
+     * ({@link AhoCorasick#startsAt}), which finds exactly the keywords the automaton would flag
+     * inside {@code [from, to)}.
+     */
+    private boolean quiet(byte[] b, CharSequence t, int from, int to, boolean value, int[] classes) {
         KnownSecrets known = engine.known();
         int n = to - from;
         if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
-        final int[] nx = engine.rules().automaton().flaggedTable();
-        int st = 0, runLen = 0, any = 0, all = -1, tok = -1;
+        final AhoCorasick automaton = engine.rules().automaton();
+        final long[] pairs = automaton.startPairs();
+        int prev = 0, runLen = 0, any = 0, all = -1;
+        // the fragment rejects of whole values read the first 4 alphanumerics of each token and of
+        // the value ({@link KnownSecrets#maybeFragment}): gathered here in the same pass
+        int tok = -1, tokGot = 0, tokGram = 0, valGot = 0, valGram = 0;
         for (int i = from; i < to; i++) {
-            char c = t.charAt(i);
-            if (c >= 0x80 || c == '%' || c == '\\') return false;
-            int k = Chars.scanCode(c);
-            int v = nx[st + (k & 0x7f)];
-            if (v < 0) return false; // a keyword ends here: its rule may match
-            st = v;
-            if ((k >>> 8) != 0) {
+            int c = b != null ? b[i] & 0xff : t.charAt(i);
+            int k = c <= 0xff ? classes[c] : QUIET_REJECT; // one load: every class this loop asks about
+            if (k < 0) return false; // not ASCII, '%' or backslash: a decoded view or a full scan
+            int pair = (prev << 7) | c; // prev is 0 at from: no keyword starts with NUL
+            prev = c;
+            if ((pairs[pair >>> 6] & (1L << pair)) != 0 && automaton.startsAt(t, i - 1, to)) return false; // its rule may match
+            if ((k & QUIET_B64) != 0) {
                 runLen++;
-                int rb = Chars.runBits(c);
-                any |= rb;
-                all &= rb;
+                any |= k;
+                all &= k;
             } else {
                 if (runLen >= MIN_RUN && !quietRun(t, i - runLen, i, to, any, all)) return false;
                 runLen = 0;
@@ -211,18 +251,30 @@ public final class RequestScan {
                 all = -1;
             }
             if (!value) continue;
-            if (TOKEN[c]) {
-                if (tok < 0) tok = i;
+            boolean alnum = (k & Chars.ALNUM) != 0;
+            if (alnum && valGot < 4) {
+                valGram = (valGram << 7) | c;
+                valGot++;
+            }
+            if ((k & QUIET_TOKEN) != 0) {
+                if (tok < 0) {
+                    tok = i;
+                    tokGot = 0;
+                    tokGram = 0;
+                }
+                if (alnum && tokGot < 4) {
+                    tokGram = (tokGram << 7) | c;
+                    tokGot++;
+                }
             } else if (tok >= 0) {
-                if (i - tok >= 4 && known.maybeFragment(t, tok, i)) return false;
+                if (i - tok >= 4 && tokGot == 4 && known.maybeGram(tokGram)) return false;
                 tok = -1;
             }
         }
         if (runLen >= MIN_RUN && !quietRun(t, to - runLen, to, to, any, all)) return false;
         if (!value) return true;
-        if (tok >= 0 && to - tok >= 4 && known.maybeFragment(t, tok, to)) return false;
-        if (tok == from && to - tok >= 4) return true; // a one-token value: the same test just passed
-        return !known.maybeFragment(t, from, to);
+        if (tok >= 0 && to - tok >= 4 && tokGot == 4 && known.maybeGram(tokGram)) return false;
+        return !(valGot == 4 && known.maybeGram(valGram));
     }
 
     /**
@@ -231,7 +283,7 @@ public final class RequestScan {
      * all base32, digits mixed with letters unless a dashed hex id). {@code any}/{@code all}: the
      * OR and AND of {@link Chars#runBits} over the run.
      */
-    private static boolean quietRun(String t, int start, int end, int textEnd, int any, int all) {
+    private static boolean quietRun(CharSequence t, int start, int end, int textEnd, int any, int all) {
         int classes = any & 0xff;
         boolean url = (classes & (Chars.PLUS | Chars.SLASH)) == 0;
         if (url && end < textEnd && t.charAt(end) == '.') return false;
@@ -360,6 +412,24 @@ public final class RequestScan {
 
     private static boolean tokenChar(char c) {
         return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
+    }
+
+    /**
+     * The quiet test's classes of a char {@code <= 0xff}, one load: {@link Chars#runBits} (bits
+     * 0-10), {@link #QUIET_B64} (base64 alphabet), {@link #QUIET_TOKEN} ({@link #tokenChar}), and
+     * the sign bit for the chars that end the test (not ASCII, '%', backslash).
+     */
+    private static final int[] QUIET = new int[256];
+    /** {@link #QUIET} with '+' ending the test too: form decoding turns it into a space. */
+    private static final int[] QUIET_FORM = new int[256];
+    private static final int QUIET_B64 = 1 << 11, QUIET_TOKEN = 1 << 12, QUIET_REJECT = Integer.MIN_VALUE;
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            QUIET[c] = c >= 0x80 || c == '%' || c == '\\' ? QUIET_REJECT
+                    : Chars.runBits(c) | (Chars.b64Bit(c) != 0 ? QUIET_B64 : 0) | (tokenChar((char) c) ? QUIET_TOKEN : 0);
+            QUIET_FORM[c] = c == '+' ? QUIET_REJECT : QUIET[c];
+        }
     }
 
     /** {@link #tokenChar} as one table load per char (all token chars are ASCII). */

@@ -23,7 +23,8 @@ public final class RequestWalker {
 
     public static void walk(RequestScan rs, FlowRequest req, int window) {
         HostScan.scan(rs, rs.host());
-        String hostHeader = req.header("host");
+        String[] known = knownHeaders(req);
+        String hostHeader = known[0];
         if (hostHeader != null) {
             String hh = stripPort(hostHeader.trim().toLowerCase(Locale.ROOT));
             if (!hh.equals(rs.host())) HostScan.scan(rs, hh);
@@ -32,7 +33,26 @@ public final class RequestWalker {
         if (req.path() != null && !req.path().isEmpty()) path(rs, req.path());
         if (req.query() != null && !req.query().isEmpty()) pairs(rs, req.query(), "query:", false);
         for (Header h : req.headers()) header(rs, h);
-        body(rs, req, window);
+        body(rs, req, window, known[1], known[2]);
+    }
+
+    /**
+     * The first Host, Content-Encoding and Content-Type values ({@link FlowRequest#header}'s
+     * answers) in one pass over the headers: most names are ruled out by their length.
+     */
+    private static String[] knownHeaders(FlowRequest req) {
+        String[] v = new String[3];
+        for (Header h : req.headers()) {
+            String n = h.name();
+            int k = switch (n.length()) {
+                case 4 -> n.equalsIgnoreCase("host") ? 0 : -1;
+                case 16 -> n.equalsIgnoreCase("content-encoding") ? 1 : -1;
+                case 12 -> n.equalsIgnoreCase("content-type") ? 2 : -1;
+                default -> -1;
+            };
+            if (k >= 0 && v[k] == null) v[k] = h.value();
+        }
+        return v;
     }
 
     static String stripPort(String h) {
@@ -64,8 +84,13 @@ public final class RequestWalker {
         rs.scan(Segment.literal(path, "path", false));
         if (rs.engine().known().isEmpty() && !rs.sink()) return;
         // path segments are values too: pieces of a secret, random blobs to sinks
-        for (String seg : path.split("/")) {
-            if (seg.length() >= 4 && !rs.insideAddress(seg)) {
+        // (an indexOf walk; a quiet segment's string is never built: see pairs)
+        for (int from = 0, slash; from <= path.length(); from = slash + 1) {
+            slash = path.indexOf('/', from);
+            if (slash < 0) slash = path.length();
+            if (slash - from < 4 || rs.skipsPlainValue(path, from, slash)) continue;
+            String seg = path.substring(from, slash);
+            if (!rs.insideAddress(seg)) {
                 String dec = Decoders.percent(seg, false);
                 rs.scan(new Segment(dec, "path", "plain", 1, true, dec.equals(seg) ? null : seg));
             }
@@ -75,6 +100,7 @@ public final class RequestWalker {
     /** {@code a=b&c=d} query strings and form bodies; names and values percent-decoded. */
     private static void pairs(RequestScan rs, String s, String prefix, boolean form) {
         // an indexOf walk rather than split("&"): no array and list per query string or form body
+        boolean named = prefix.endsWith(":"); // query:<name>; a form body's fields share one location
         for (int from = 0, amp; from < s.length(); from = amp + 1) {
             amp = s.indexOf('&', from);
             if (amp < 0) amp = s.length();
@@ -87,9 +113,9 @@ public final class RequestWalker {
             boolean scanValue = valueFrom < amp && !rs.skipsPlainValue(s, valueFrom, amp);
             boolean scanName = nameEnd - from >= 16; // decoding never lengthens a name
             if (!scanValue && !scanName) continue;
-            String rawName = s.substring(from, nameEnd);
-            String name = Decoders.percent(rawName, true);
-            String loc = prefix.endsWith(":") ? prefix + name : prefix;
+            String rawName = named || scanName ? s.substring(from, nameEnd) : null;
+            String name = rawName == null ? "" : Decoders.percent(rawName, true);
+            String loc = named ? prefix + name : prefix;
             if (scanValue) {
                 String rawValue = s.substring(valueFrom, amp);
                 String value = Decoders.percent(rawValue, true);
@@ -147,7 +173,7 @@ public final class RequestWalker {
         }
     }
 
-    private static void body(RequestScan rs, FlowRequest req, int window) {
+    private static void body(RequestScan rs, FlowRequest req, int window, String ce, String ct) {
         byte[] bytes = req.body().recorded();
         if (bytes.length == 0) return;
         long size = Math.max(req.body().size(), bytes.length);
@@ -161,7 +187,6 @@ public final class RequestWalker {
         String wire = null;
         byte[] content = bytes;
         int n = scanned;
-        String ce = req.header("content-encoding");
         if (ce != null && !ce.isBlank() && !ce.trim().equalsIgnoreCase("identity")) {
             byte[] window0 = scanned == bytes.length ? bytes : Arrays.copyOf(bytes, scanned);
             byte[] dec = Decoders.contentDecode(window0, ce, MAX_DECOMPRESSED);
@@ -172,7 +197,6 @@ public final class RequestWalker {
                 wire = new String(window0, StandardCharsets.ISO_8859_1);
             }
         }
-        String ct = req.header("content-type");
         String ctl = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
         if (ctl.contains("json") || (ctl.isEmpty() || ctl.startsWith("text/plain")) && looksJson(content, n)) {
             if (json(rs, content, n, encoding, wire)) return;
@@ -213,17 +237,43 @@ public final class RequestWalker {
         // string already scanned as the same kind of segment gives the same hits, so scan it once
         // (a direct-mapped table on length and end chars: no full hash of every string)
         String[] seen = new String[DEDUP_SLOTS];
-        int bad = JsonStrings.walk(bytes, n, (v, from, to, escaped) -> {
-            strings[0]++;
-            if (!escaped && wire == null) {
-                int len = v.length();
-                int slot = (len * 31 + v.charAt(0) * 7 + v.charAt(len - 1) * 3 + v.charAt(len >>> 1)) & (DEDUP_SLOTS - 1);
-                String prev = seen[slot];
-                if (prev == v || v.equals(prev)) return; // the tokenizer hands out one instance per recent text
-                seen[slot] = v;
+        // the same for escape-free strings found quiet in this body, kept as (start << 32 | length)
+        // of their bytes (+1, 0 = empty) in the same slots: an equal string is as quiet
+        long[] quiet = new long[DEDUP_SLOTS];
+        Latin1View view = new Latin1View(bytes);
+        int bad = JsonStrings.walk(bytes, n, new JsonStrings.Visitor() {
+            /**
+             * An escape-free string that scan's quiet test would skip is skipped before its String
+             * is built. The dedup table ends as if it had been scanned: its slot forgets what it
+             * held (the string itself need not be remembered there: an equal one is skipped here again).
+             */
+            @Override
+            public boolean skips(byte[] b, int from, int to) {
+                int len = to - from;
+                int slot = slot(len, b[from] & 0xff, b[to - 1] & 0xff, b[from + (len >>> 1)] & 0xff);
+                long q = quiet[slot];
+                boolean skip = q != 0 && (int) q - 1 == len && Arrays.equals(b, (int) (q >>> 32), (int) (q >>> 32) + len, b, from, to)
+                        || rs.skipsPlainValue(view, from, to);
+                if (!skip) return false;
+                strings[0]++;
+                quiet[slot] = ((long) from << 32) | (len + 1);
+                if (wire == null) seen[slot] = null;
+                return true;
             }
-            String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
-            rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+
+            @Override
+            public void string(String v, int from, int to, boolean escaped) {
+                strings[0]++;
+                if (!escaped && wire == null) {
+                    int len = v.length();
+                    int slot = slot(len, v.charAt(0), v.charAt(len - 1), v.charAt(len >>> 1));
+                    String prev = seen[slot];
+                    if (prev == v || v.equals(prev)) return; // the tokenizer hands out one instance per recent text
+                    seen[slot] = v;
+                }
+                String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
+                rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+            }
         });
         if (bad < 0) return true;
         if (strings[0] == 0) return false;
@@ -231,6 +281,11 @@ public final class RequestWalker {
             rs.scan(new Segment(new String(bytes, bad, n - bad, StandardCharsets.ISO_8859_1), "body", encoding, depth, false, wire));
         }
         return true;
+    }
+
+    /** The dedup slot of a string of {@code len} chars with these first, last and middle chars. */
+    private static int slot(int len, int first, int last, int mid) {
+        return (len * 31 + first * 7 + last * 3 + mid) & (DEDUP_SLOTS - 1);
     }
 
     private static boolean multipart(RequestScan rs, String text, String boundary, String encoding, String wire) {
