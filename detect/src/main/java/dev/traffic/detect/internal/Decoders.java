@@ -151,6 +151,8 @@ public final class Decoders {
     /** Percent-decodes (and '+' to space when {@code form}); returns the input when it has no escapes. */
     public static String percent(String s, boolean form) {
         if (s.indexOf('%') < 0 && (!form || s.indexOf('+') < 0)) return s;
+        String fast = percentLatin1(s, form);
+        if (fast != null) return fast;
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -167,6 +169,30 @@ public final class Decoders {
             }
         }
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #percent} of a text whose chars are all below 256 (each one byte out, decoding only
+     * shortens): into one byte array instead of a stream; null when some char is not Latin-1.
+     */
+    private static String percentLatin1(String s, boolean form) {
+        int n = s.length();
+        byte[] out = new byte[n];
+        int o = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < n && Chars.hex(s.charAt(i + 1)) && Chars.hex(s.charAt(i + 2))) {
+                out[o++] = (byte) (Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '+' && form) {
+                out[o++] = ' ';
+            } else if (c < 256) {
+                out[o++] = (byte) c;
+            } else {
+                return null;
+            }
+        }
+        return new String(out, 0, o, StandardCharsets.ISO_8859_1);
     }
 
     /** Resolves JSON/JS escapes (\\uXXXX, \\xXX, \\n, \\/ ...) outside a JSON parser; input when none. */

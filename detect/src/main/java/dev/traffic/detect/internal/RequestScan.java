@@ -138,10 +138,19 @@ public final class RequestScan {
     private List<Hit> lastTop;
 
     public void scan(Segment s) {
+        scan(s, false);
+    }
+
+    /**
+     * {@link #scan}; {@code notQuiet}: the caller already ran the same quiet test on the same
+     * chars and it failed (the walker's pre-test of a whole value that decoding left unchanged:
+     * {@link #skipsPlainValue} answered false), so it is not run a second time.
+     */
+    void scan(Segment s, boolean notQuiet) {
         String t = s.text();
         if (t.isEmpty()) return;
         if (s.depth() == 0) lastTop = null;
-        if (!sink && quiet(t, s.value())) return;
+        if (!sink && !notQuiet && quiet(t, s.value())) return;
         byte[] b = Texts.latin1(t);
         List<Hit> hits = hitList(s.depth());
         if (s.depth() == 0) lastTop = hits;
@@ -149,9 +158,9 @@ public final class RequestScan {
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH, longRuns);
         for (Hit h : hits) report(s, h);
         if (s.value()) {
-            valueChecks(s, hits);
+            valueChecks(s, hits, oneRun(longRuns, b.length));
         } else if (sink) {
-            tokenChecks(s, hits, false);
+            tokenChecks(s, hits, false, false);
         }
         if (s.depth() < MAX_DEPTH) {
             for (int[] r : runs) {
@@ -321,7 +330,7 @@ public final class RequestScan {
     }
 
     /** Whole-value checks: a piece of a known secret, or a random-looking blob sent to a sink. */
-    private void valueChecks(Segment s, List<Hit> hits) {
+    private void valueChecks(Segment s, List<Hit> hits, boolean oneRun) {
         String v = s.text().length() <= 512 ? s.text().strip() : "";
         if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
@@ -331,7 +340,15 @@ public final class RequestScan {
         }
         // pieces of a split secret travel as short values; long free text is only checked at sinks
         boolean small = s.text().length() <= 4096;
-        if (sink || (small && !engine.known().isEmpty())) tokenChecks(s, hits, small);
+        if (sink || (small && !engine.known().isEmpty())) tokenChecks(s, hits, small, oneRun);
+    }
+
+    /**
+     * True when the fused scan found one base64-alphabet run covering all {@code n} chars: the
+     * text is then one token ({@link #tokenChar} holds for every base64-alphabet char).
+     */
+    private static boolean oneRun(KnownSecrets.Runs runs, int n) {
+        return runs.count() == 1 && runs.start(0) == 0 && runs.end(0) == n;
     }
 
     private void fragmentCheck(Segment s, String v, int start, int end) {
@@ -364,11 +381,12 @@ public final class RequestScan {
     }
 
     /** Splits text into key-alphabet tokens; fragment checks on short ones, entropy checks at sinks. */
-    private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
+    private void tokenChecks(Segment s, List<Hit> hits, boolean fragments, boolean oneRun) {
         String t = s.text();
         int n = t.length();
         // a single-token value has no token but itself: its fragment check is the whole-value one
-        if (!sink && tokenEnd(t, 0) == n) return;
+        // (one run of the base64 alphabet is one token: no need to read it again)
+        if (!sink && (oneRun || tokenEnd(t, 0) == n)) return;
         KnownSecrets known = engine.known();
         // certificates and public keys are random-looking by nature and public by design
         boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
@@ -410,7 +428,7 @@ public final class RequestScan {
         }
     }
 
-    private static boolean tokenChar(char c) {
+    static boolean tokenChar(char c) {
         return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
     }
 

@@ -119,7 +119,8 @@ public final class RequestWalker {
             if (scanValue) {
                 String rawValue = s.substring(valueFrom, amp);
                 String value = Decoders.percent(rawValue, true);
-                rs.scan(new Segment(value, loc, "plain", 0, true, value.equals(rawValue) ? null : rawValue));
+                boolean same = value.equals(rawValue); // then no '+' either: the pre-test's classes agree with scan's
+                rs.scan(new Segment(value, loc, "plain", 0, true, same ? null : rawValue), same);
             }
             if (name.length() >= 16) rs.scan(new Segment(name, loc, "plain", 0, true, name.equals(rawName) ? null : rawName));
         }
@@ -272,7 +273,8 @@ public final class RequestWalker {
                     seen[slot] = v;
                 }
                 String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
-                rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+                // an escape-free string reached here only after skips() found it not quiet: same chars
+                rs.scan(new Segment(v, "body-json", encoding, depth, true, raw), !escaped);
             }
         });
         if (bad < 0) return true;
