@@ -88,6 +88,35 @@ public final class Decoders {
         return false;
     }
 
+    /**
+     * {@link #base64Rejects(CharSequence, int, int, int)} of the chars {@code b[from, to)} (each
+     * byte one Latin-1 char): the same loop reading the array.
+     */
+    static boolean base64Rejects(byte[] s, int from, int to, int minBytes) {
+        while (to > from && s[to - 1] == '=') to--;
+        int n = to - from;
+        if (n % 4 == 1) n--;
+        int len = n * 3 / 4;
+        if (len < minBytes) return true;
+        int acc = 0, bits = 0, o = 0, bad = 0, b0 = 0;
+        for (int i = from; i < from + n; i++) {
+            int c = s[i];
+            int v = c >= 0 ? B64[c] : -1; // bytes >= 0x80 are chars >= 128
+            if (v < 0) return true;
+            acc = (acc << 6) | v;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                int x = (acc >> bits) & 0xff;
+                if (o == 0) b0 = x;
+                if (o == 1 && ((b0 == 0x1f && x == 0x8b) || (b0 == 0x78 && (b0 * 256 + x) % 31 == 0))) return false;
+                if (!((x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t')) bad++;
+                if (++o >= 2 && bad * 100 > len * 8) return true;
+            }
+        }
+        return false;
+    }
+
     /** ASCII hex digit values, -1 elsewhere. */
     private static final byte[] HEX = new byte[128];
 
