@@ -260,7 +260,11 @@ public final class RequestScan {
         if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
         final AhoCorasick automaton = engine.rules().automaton();
         final long[] pairs = automaton.startPairs();
-        if (n < MIN_RUN && value) return quietShortValue(b, t, from, to, classes, automaton, pairs, known);
+        if (value) {
+            int q = quietToken(b, t, from, to, classes, pairs, known);
+            if (q >= 0) return q == 1;
+            if (n < MIN_RUN) return quietShortValue(b, t, from, to, classes, automaton, pairs, known);
+        }
         int prev = 0, runLen = 0, any = 0, all = -1;
         // the fragment rejects of whole values read the first 4 alphanumerics of each token and of
         // the value ({@link KnownSecrets#maybeFragment}): gathered here in the same pass
@@ -307,6 +311,39 @@ public final class RequestScan {
         if (!value) return true;
         if (tok >= 0 && to - tok >= 4 && tokGot == 4 && known.maybeGram(tokGram)) return false;
         return !(valGot == 4 && known.maybeGram(valGram));
+    }
+
+    /**
+     * {@link #quiet} of the most common whole value, one token (every char a {@link #tokenChar})
+     * in which no char pair may start a keyword and, when it is {@link #MIN_RUN} chars or longer,
+     * every char in the base64 alphabet (one run): 1 quiet, 0 not quiet, -1 not such a value (the
+     * general loop decides). The loop has one predictable branch per char; what it proves: no char
+     * ends the test (token chars are ASCII, not '%', '\\' or '+'), no keyword start (so no trie
+     * walk), the only run is the whole value (checked once by {@link #quietRun}), and the value's
+     * only token is the value itself (its first four alphanumerics are the value's: one gram check).
+     */
+    private static int quietToken(byte[] b, CharSequence t, int from, int to, int[] classes, long[] pairs, KnownSecrets known) {
+        int prev = 0, hit = 0, any = 0, all = -1, got = 0, gram = 0;
+        for (int i = from; i < to; i++) {
+            int c = b != null ? b[i] & 0xff : t.charAt(i);
+            int k = c <= 0xff ? classes[c] : QUIET_REJECT;
+            if ((k & QUIET_TOKEN) == 0) return -1; // a second token, or a char that ends the test
+            int pair = (prev << 7) | c; // c < 128: token chars are ASCII
+            prev = c;
+            hit |= (int) (pairs[pair >>> 6] >>> pair) & 1;
+            any |= k;
+            all &= k;
+            if ((k & Chars.ALNUM) != 0 && got < 4) {
+                gram = (gram << 7) | c;
+                got++;
+            }
+        }
+        if (hit != 0) return -1; // a keyword may start here: the general loop walks the trie
+        if (to - from >= MIN_RUN) {
+            if ((all & QUIET_B64) == 0) return -1; // '.' or '~' splits the runs
+            if (!quietRun(t, from, to, to, any, all)) return 0;
+        }
+        return got == 4 && known.maybeGram(gram) ? 0 : 1;
     }
 
     /**

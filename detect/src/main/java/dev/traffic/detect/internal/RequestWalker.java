@@ -26,7 +26,7 @@ public final class RequestWalker {
         String[] known = knownHeaders(req);
         String hostHeader = known[0];
         if (hostHeader != null) {
-            String hh = stripPort(hostHeader.trim().toLowerCase(Locale.ROOT));
+            String hh = stripPort(Texts.lowerCase(hostHeader.trim()));
             if (!hh.equals(rs.host())) HostScan.scan(rs, hh);
         }
         if (req.userinfo() != null) userinfo(rs, req.userinfo());
@@ -205,7 +205,7 @@ public final class RequestWalker {
                 wire = new String(window0, StandardCharsets.ISO_8859_1);
             }
         }
-        String ctl = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
+        String ctl = ct == null ? "" : Texts.lowerCase(ct);
         if (ctl.contains("json") || (ctl.isEmpty() || ctl.startsWith("text/plain")) && looksJson(content, n)) {
             if (json(rs, content, n, encoding, wire)) return;
         }
