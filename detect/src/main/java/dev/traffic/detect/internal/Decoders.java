@@ -88,6 +88,35 @@ public final class Decoders {
         return false;
     }
 
+    /**
+     * {@link #base64Rejects(CharSequence, int, int, int)} of the chars {@code b[from, to)} (each
+     * byte one Latin-1 char): the same loop reading the array.
+     */
+    static boolean base64Rejects(byte[] s, int from, int to, int minBytes) {
+        while (to > from && s[to - 1] == '=') to--;
+        int n = to - from;
+        if (n % 4 == 1) n--;
+        int len = n * 3 / 4;
+        if (len < minBytes) return true;
+        int acc = 0, bits = 0, o = 0, bad = 0, b0 = 0;
+        for (int i = from; i < from + n; i++) {
+            int c = s[i];
+            int v = c >= 0 ? B64[c] : -1; // bytes >= 0x80 are chars >= 128
+            if (v < 0) return true;
+            acc = (acc << 6) | v;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                int x = (acc >> bits) & 0xff;
+                if (o == 0) b0 = x;
+                if (o == 1 && ((b0 == 0x1f && x == 0x8b) || (b0 == 0x78 && (b0 * 256 + x) % 31 == 0))) return false;
+                if (!((x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t')) bad++;
+                if (++o >= 2 && bad * 100 > len * 8) return true;
+            }
+        }
+        return false;
+    }
+
     /** ASCII hex digit values, -1 elsewhere. */
     private static final byte[] HEX = new byte[128];
 
@@ -151,6 +180,8 @@ public final class Decoders {
     /** Percent-decodes (and '+' to space when {@code form}); returns the input when it has no escapes. */
     public static String percent(String s, boolean form) {
         if (s.indexOf('%') < 0 && (!form || s.indexOf('+') < 0)) return s;
+        String fast = percentLatin1(s, form);
+        if (fast != null) return fast;
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -167,6 +198,30 @@ public final class Decoders {
             }
         }
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #percent} of a text whose chars are all below 256 (each one byte out, decoding only
+     * shortens): into one byte array instead of a stream; null when some char is not Latin-1.
+     */
+    private static String percentLatin1(String s, boolean form) {
+        int n = s.length();
+        byte[] out = new byte[n];
+        int o = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < n && Chars.hex(s.charAt(i + 1)) && Chars.hex(s.charAt(i + 2))) {
+                out[o++] = (byte) (Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '+' && form) {
+                out[o++] = ' ';
+            } else if (c < 256) {
+                out[o++] = (byte) c;
+            } else {
+                return null;
+            }
+        }
+        return new String(out, 0, o, StandardCharsets.ISO_8859_1);
     }
 
     /** Resolves JSON/JS escapes (\\uXXXX, \\xXX, \\n, \\/ ...) outside a JSON parser; input when none. */

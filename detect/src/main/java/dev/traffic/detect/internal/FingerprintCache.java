@@ -23,4 +23,28 @@ final class FingerprintCache {
         if (map.size() < MAX_ENTRIES) map.putIfAbsent(secret, fp);
         return fp;
     }
+
+    private record Label(String part, String text) {}
+
+    /** fingerprint -> its last redaction marker; fingerprint -> its last finding key (same bounds). */
+    private final ConcurrentHashMap<String, Label> markers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Label> keys = new ConcurrentHashMap<>();
+
+    /** {@code "[REDACTED:" + rule + ":" + fp + "]"}, built once per fingerprint and rule. */
+    String marker(String fp, String rule) {
+        Label m = markers.get(fp);
+        if (m != null && m.part().equals(rule)) return m.text();
+        String text = "[REDACTED:" + rule + ":" + fp + "]";
+        if (markers.size() < MAX_ENTRIES) markers.put(fp, new Label(rule, text));
+        return text;
+    }
+
+    /** {@code location + "|" + fp}, built once per fingerprint and location. */
+    String key(String fp, String location) {
+        Label k = keys.get(fp);
+        if (k != null && k.part().equals(location)) return k.text();
+        String text = location + "|" + fp;
+        if (keys.size() < MAX_ENTRIES && location.length() <= 256) keys.put(fp, new Label(location, text)); // names are client-chosen
+        return text;
+    }
 }

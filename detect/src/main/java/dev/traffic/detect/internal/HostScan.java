@@ -3,7 +3,6 @@ package dev.traffic.detect.internal;
 import dev.traffic.detect.Fingerprint;
 import dev.traffic.store.model.Finding;
 import dev.traffic.store.model.Severity;
-import java.util.Locale;
 
 /**
  * Data packed into DNS labels: the leading labels of a host name that are hex or base32 and decode
@@ -16,7 +15,7 @@ final class HostScan {
 
     static void scan(RequestScan rs, String host) {
         if (host == null || host.isEmpty() || host.indexOf(':') >= 0) return; // IPv6 literal
-        String h = host.toLowerCase(Locale.ROOT);
+        String h = Texts.lowerCase(host);
         if (h == host && host.length() <= HostFacts.MAX_CHARS) { // a lower-case name: its facts are cached
             HostFacts.Facts f = rs.engine().hosts().of(h);
             if (f.dnsQuiet() || (f.dnsQuietWithoutSession() && (rs.session() == null || rs.state() == null))) return;

@@ -31,6 +31,8 @@ public final class KnownSecrets {
     /** Length of the shortest pattern (at least {@link #ANCHOR}); a shorter text cannot contain one. */
     private final int minPattern;
     private final List<Entry> shortOnes = new ArrayList<>();
+    /** {@code !shortOnes.isEmpty()}, read by every quiet test: a final field rather than a list's size. */
+    private final boolean hasShortOnes;
     /** Every 4-gram of every normalised secret, forwards and reversed: the fast reject for fragments. */
     private final int[] grams;
     /** A one-bit-per-slot filter over {@link #grams} (64 Kibit): most rejects without the binary search. */
@@ -76,6 +78,7 @@ public final class KnownSecrets {
         int min = Integer.MAX_VALUE;
         for (String x : norms) min = Math.min(min, x.length());
         minPattern = min;
+        hasShortOnes = !shortOnes.isEmpty();
     }
 
     public List<Entry> entries() {
@@ -93,7 +96,7 @@ public final class KnownSecrets {
 
     /** True when some secret is too short for the gram index (found by indexOf on every text). */
     boolean hasShortOnes() {
-        return !shortOnes.isEmpty();
+        return hasShortOnes;
     }
 
     static String normalize(String s) {

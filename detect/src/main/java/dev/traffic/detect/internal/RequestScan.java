@@ -138,20 +138,42 @@ public final class RequestScan {
     private List<Hit> lastTop;
 
     public void scan(Segment s) {
+        scan(s, 0);
+    }
+
+    /**
+     * What the walker knows about a segment's text, for {@link #scan(Segment, int)}: the same quiet
+     * test already failed on the same chars (a whole value that decoding left unchanged, for which
+     * {@link #skipsPlainValue} answered false), so it is not run a second time.
+     */
+    static final int NOT_QUIET = 1;
+    /**
+     * Every char of the text is at most 0xff (it was decoded as ISO-8859-1 or built from such
+     * text): its Latin-1 image then holds exactly its chars, and loops may read the image instead.
+     */
+    static final int LATIN1 = 2;
+
+    /** {@link #scan}, told {@link #NOT_QUIET} and {@link #LATIN1} facts about the text in {@code hints}. */
+    void scan(Segment s, int hints) {
         String t = s.text();
         if (t.isEmpty()) return;
         if (s.depth() == 0) lastTop = null;
-        if (!sink && quiet(t, s.value())) return;
+        if (!sink && (hints & NOT_QUIET) == 0 && quiet(t, s.value())) return;
         byte[] b = Texts.latin1(t);
+        boolean latin1 = (hints & LATIN1) != 0;
         List<Hit> hits = hitList(s.depth());
         if (s.depth() == 0) lastTop = hits;
         KnownSecrets.Runs longRuns = engine.known().scanFused(t, b, engine.rules(), hits);
         List<int[]> runs = runs(t, b, hits, s.depth() < MAX_DEPTH, longRuns);
         for (Hit h : hits) report(s, h);
+        // one base64-alphabet run over the whole image: no '%' and no backslash in t either
+        // (a char of t that is one of them has its own code as image byte, which is not in the alphabet)
+        boolean oneRun = oneRun(longRuns, b.length);
         if (s.value()) {
-            valueChecks(s, hits);
+            // a Latin-1 text that is one base64-alphabet run is one token (all its chars are token chars)
+            valueChecks(s, hits, latin1 && oneRun);
         } else if (sink) {
-            tokenChecks(s, hits, false);
+            tokenChecks(s, hits, false, false);
         }
         if (s.depth() < MAX_DEPTH) {
             for (int[] r : runs) {
@@ -162,16 +184,16 @@ public final class RequestScan {
                 if (inside(hits, r[0], r[1])) continue;
                 decodes++;
                 effects++;
-                tryDecode(s, r[0], r[1], r[2] != 0, r[3] != 0);
+                tryDecode(s, latin1 ? b : null, r[0], r[1], r[2] != 0, r[3] != 0);
             }
-            if (hasPercent(t)) {
+            if (!oneRun && hasPercent(t)) {
                 String pd = Decoders.percent(t, false);
                 if (!pd.equals(t)) {
                     effects++;
                     scan(s.view(pd, t));
                 }
             }
-            if (hasCodeEscape(t)) {
+            if (!oneRun && hasCodeEscape(t)) {
                 String un = Decoders.unescape(t);
                 if (!un.equals(t)) {
                     effects++;
@@ -215,6 +237,15 @@ public final class RequestScan {
     }
 
     /**
+     * {@link #skipsPlainValue(String, int, int)} of a form body's value read from the body bytes
+     * ({@code v[from, to)}: the same chars as the string's, one byte each), without the string's
+     * per-char checks.
+     */
+    boolean skipsFormValue(Latin1View v, int from, int to) {
+        return !sink && quiet(v.bytes(), v, from, to, true, QUIET_FORM);
+    }
+
+    /**
      * {@link #quiet} of the text {@code t[from, to)}; {@code b}, when not null, holds the same chars
      * as bytes ({@code t} is then its {@link Latin1View}) and the loop reads them directly.
      * {@code classes}: {@link #QUIET}, or {@link #QUIET_FORM} to also answer false on a '+'.
@@ -229,6 +260,11 @@ public final class RequestScan {
         if (n >= 40 || n >= known.minPattern() || known.hasShortOnes()) return false;
         final AhoCorasick automaton = engine.rules().automaton();
         final long[] pairs = automaton.startPairs();
+        if (value) {
+            int q = quietToken(b, t, from, to, classes, pairs, known);
+            if (q >= 0) return q == 1;
+            if (n < MIN_RUN) return quietShortValue(b, t, from, to, classes, automaton, pairs, known);
+        }
         int prev = 0, runLen = 0, any = 0, all = -1;
         // the fragment rejects of whole values read the first 4 alphanumerics of each token and of
         // the value ({@link KnownSecrets#maybeFragment}): gathered here in the same pass
@@ -278,6 +314,78 @@ public final class RequestScan {
     }
 
     /**
+     * {@link #quiet} of the most common whole value, one token (every char a {@link #tokenChar})
+     * in which no char pair may start a keyword and, when it is {@link #MIN_RUN} chars or longer,
+     * every char in the base64 alphabet (one run): 1 quiet, 0 not quiet, -1 not such a value (the
+     * general loop decides). The loop has one predictable branch per char; what it proves: no char
+     * ends the test (token chars are ASCII, not '%', '\\' or '+'), no keyword start (so no trie
+     * walk), the only run is the whole value (checked once by {@link #quietRun}), and the value's
+     * only token is the value itself (its first four alphanumerics are the value's: one gram check).
+     */
+    private static int quietToken(byte[] b, CharSequence t, int from, int to, int[] classes, long[] pairs, KnownSecrets known) {
+        int prev = 0, hit = 0, any = 0, all = -1, got = 0, gram = 0;
+        for (int i = from; i < to; i++) {
+            int c = b != null ? b[i] & 0xff : t.charAt(i);
+            int k = c <= 0xff ? classes[c] : QUIET_REJECT;
+            if ((k & QUIET_TOKEN) == 0) return -1; // a second token, or a char that ends the test
+            int pair = (prev << 7) | c; // c < 128: token chars are ASCII
+            prev = c;
+            hit |= (int) (pairs[pair >>> 6] >>> pair) & 1;
+            any |= k;
+            all &= k;
+            if ((k & Chars.ALNUM) != 0 && got < 4) {
+                gram = (gram << 7) | c;
+                got++;
+            }
+        }
+        if (hit != 0) return -1; // a keyword may start here: the general loop walks the trie
+        if (to - from >= MIN_RUN) {
+            if ((all & QUIET_B64) == 0) return -1; // '.' or '~' splits the runs
+            if (!quietRun(t, from, to, to, any, all)) return 0;
+        }
+        return got == 4 && known.maybeGram(gram) ? 0 : 1;
+    }
+
+    /**
+     * The loop of {@link #quiet} for a whole value shorter than {@link #MIN_RUN}: no run of it can
+     * be long enough for {@link #quietRun}, so run tracking is left out; the rest is the same.
+     */
+    private static boolean quietShortValue(byte[] b, CharSequence t, int from, int to, int[] classes, AhoCorasick automaton,
+            long[] pairs, KnownSecrets known) {
+        int prev = 0;
+        int tok = -1, tokGot = 0, tokGram = 0, valGot = 0, valGram = 0;
+        for (int i = from; i < to; i++) {
+            int c = b != null ? b[i] & 0xff : t.charAt(i);
+            int k = c <= 0xff ? classes[c] : QUIET_REJECT;
+            if (k < 0) return false;
+            int pair = (prev << 7) | c;
+            prev = c;
+            if ((pairs[pair >>> 6] & (1L << pair)) != 0 && automaton.startsAt(t, i - 1, to)) return false;
+            boolean alnum = (k & Chars.ALNUM) != 0;
+            if (alnum && valGot < 4) {
+                valGram = (valGram << 7) | c;
+                valGot++;
+            }
+            if ((k & QUIET_TOKEN) != 0) {
+                if (tok < 0) {
+                    tok = i;
+                    tokGot = 0;
+                    tokGram = 0;
+                }
+                if (alnum && tokGot < 4) {
+                    tokGram = (tokGram << 7) | c;
+                    tokGot++;
+                }
+            } else if (tok >= 0) {
+                if (i - tok >= 4 && tokGot == 4 && known.maybeGram(tokGram)) return false;
+                tok = -1;
+            }
+        }
+        if (tok >= 0 && to - tok >= 4 && tokGot == 4 && known.maybeGram(tokGram)) return false;
+        return !(valGot == 4 && known.maybeGram(valGram));
+    }
+
+    /**
      * A long run (under 40 chars) that {@link #runs} passes over: not '.'-terminated with a
      * URL-safe alphabet (a Discord token part), and not worth decoding by the same test (all hex,
      * all base32, digits mixed with letters unless a dashed hex id). {@code any}/{@code all}: the
@@ -321,7 +429,7 @@ public final class RequestScan {
     }
 
     /** Whole-value checks: a piece of a known secret, or a random-looking blob sent to a sink. */
-    private void valueChecks(Segment s, List<Hit> hits) {
+    private void valueChecks(Segment s, List<Hit> hits, boolean oneToken) {
         String v = s.text().length() <= 512 ? s.text().strip() : "";
         if (!v.isEmpty() && hits.isEmpty()) fragmentCheck(s, v, 0, s.text().length());
         if (v.length() == 40 && hits.isEmpty() && AwsRules.looksLikeSecretKey(v)) {
@@ -331,7 +439,12 @@ public final class RequestScan {
         }
         // pieces of a split secret travel as short values; long free text is only checked at sinks
         boolean small = s.text().length() <= 4096;
-        if (sink || (small && !engine.known().isEmpty())) tokenChecks(s, hits, small);
+        if (sink || (small && !engine.known().isEmpty())) tokenChecks(s, hits, small, oneToken);
+    }
+
+    /** True when the fused scan found one base64-alphabet run covering all {@code n} bytes of the image. */
+    private static boolean oneRun(KnownSecrets.Runs runs, int n) {
+        return runs.count() == 1 && runs.start(0) == 0 && runs.end(0) == n;
     }
 
     private void fragmentCheck(Segment s, String v, int start, int end) {
@@ -364,11 +477,11 @@ public final class RequestScan {
     }
 
     /** Splits text into key-alphabet tokens; fragment checks on short ones, entropy checks at sinks. */
-    private void tokenChecks(Segment s, List<Hit> hits, boolean fragments) {
+    private void tokenChecks(Segment s, List<Hit> hits, boolean fragments, boolean oneToken) {
         String t = s.text();
         int n = t.length();
         // a single-token value has no token but itself: its fragment check is the whole-value one
-        if (!sink && tokenEnd(t, 0) == n) return;
+        if (!sink && (oneToken || tokenEnd(t, 0) == n)) return;
         KnownSecrets known = engine.known();
         // certificates and public keys are random-looking by nature and public by design
         boolean publicMaterial = sink && (t.contains("-----BEGIN ") && !t.contains("PRIVATE KEY")
@@ -410,7 +523,7 @@ public final class RequestScan {
         }
     }
 
-    private static boolean tokenChar(char c) {
+    static boolean tokenChar(char c) {
         return Chars.urlB64(c) || c == '+' || c == '/' || c == '.' || c == '~';
     }
 
@@ -508,7 +621,8 @@ public final class RequestScan {
         return false;
     }
 
-    private void tryDecode(Segment s, int start, int end, boolean hex, boolean b32) {
+    /** {@code image}: the text's Latin-1 image when it holds exactly the text's chars, else null. */
+    private void tryDecode(Segment s, byte[] image, int start, int end, boolean hex, boolean b32) {
         String t = s.text();
         int len = end - start;
         if (hex) {
@@ -535,7 +649,9 @@ public final class RequestScan {
         int maxShift = len <= 256 ? 3 : 0;
         for (int k = 0; k <= maxShift; k++) {
             int probeEnd = Math.min(end, start + k + PROBE_CHARS);
-            if (Decoders.base64Rejects(t, start + k, probeEnd, 6)) continue; // random key material: no allocation
+            boolean rejects = image != null ? Decoders.base64Rejects(image, start + k, probeEnd, 6)
+                    : Decoders.base64Rejects(t, start + k, probeEnd, 6);
+            if (rejects) continue; // random key material: no allocation
             byte[] probe = Decoders.base64(t, start + k, probeEnd);
             if (probe == null || probe.length < 6) continue;
             boolean magic = Decoders.compressedMagic(probe);
@@ -596,7 +712,7 @@ public final class RequestScan {
             String lit = s.wire() == null || s.wire().contains(hitText) ? hitText : s.wire();
             if (lit.length() >= 4) {
                 if (redactions == null) redactions = new LinkedHashMap<>();
-                redactions.putIfAbsent(lit, "[REDACTED:" + h.rule() + ":" + fp + "]");
+                if (!redactions.containsKey(lit)) redactions.put(lit, engine.fingerprints().marker(fp, h.rule()));
             }
         }
         if (sev == null) return;
@@ -606,7 +722,7 @@ public final class RequestScan {
                 : "plain".equals(s.encoding()) ? h.extraEncoding() : s.encoding() + ">" + h.extraEncoding();
         Finding f = new Finding(h.rule(), h.family(), sev, s.location(), host, fp, enc,
                 h.detail() == null ? "" : h.detail());
-        String key = s.location() + "|" + fp;
+        String key = engine.fingerprints().key(fp, s.location());
         Finding old = findings.get(key);
         if (old == null || better(f, h, old)) findings.put(key, f);
     }

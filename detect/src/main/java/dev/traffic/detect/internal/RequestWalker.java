@@ -26,12 +26,12 @@ public final class RequestWalker {
         String[] known = knownHeaders(req);
         String hostHeader = known[0];
         if (hostHeader != null) {
-            String hh = stripPort(hostHeader.trim().toLowerCase(Locale.ROOT));
+            String hh = stripPort(Texts.lowerCase(hostHeader.trim()));
             if (!hh.equals(rs.host())) HostScan.scan(rs, hh);
         }
         if (req.userinfo() != null) userinfo(rs, req.userinfo());
         if (req.path() != null && !req.path().isEmpty()) path(rs, req.path());
-        if (req.query() != null && !req.query().isEmpty()) pairs(rs, req.query(), "query:", false);
+        if (req.query() != null && !req.query().isEmpty()) pairs(rs, req.query(), "query:", null, 0);
         for (Header h : req.headers()) header(rs, h);
         body(rs, req, window, known[1], known[2]);
     }
@@ -97,8 +97,12 @@ public final class RequestWalker {
         }
     }
 
-    /** {@code a=b&c=d} query strings and form bodies; names and values percent-decoded. */
-    private static void pairs(RequestScan rs, String s, String prefix, boolean form) {
+    /**
+     * {@code a=b&c=d} query strings and form bodies; names and values percent-decoded. {@code bytes}
+     * (a form body's bytes, or null): {@code s.charAt(i)} is {@code bytes.charAt(off + i)}, so
+     * the values' quiet tests read the bytes.
+     */
+    private static void pairs(RequestScan rs, String s, String prefix, Latin1View bytes, int off) {
         // an indexOf walk rather than split("&"): no array and list per query string or form body
         boolean named = prefix.endsWith(":"); // query:<name>; a form body's fields share one location
         for (int from = 0, amp; from < s.length(); from = amp + 1) {
@@ -110,7 +114,8 @@ public final class RequestWalker {
             int nameEnd = eq == amp ? amp : eq;
             int valueFrom = eq == amp ? amp : eq + 1;
             // most names are short and most values quiet: build their strings only when they are scanned
-            boolean scanValue = valueFrom < amp && !rs.skipsPlainValue(s, valueFrom, amp);
+            boolean scanValue = valueFrom < amp && !(bytes == null ? rs.skipsPlainValue(s, valueFrom, amp)
+                    : rs.skipsFormValue(bytes, off + valueFrom, off + amp));
             boolean scanName = nameEnd - from >= 16; // decoding never lengthens a name
             if (!scanValue && !scanName) continue;
             String rawName = named || scanName ? s.substring(from, nameEnd) : null;
@@ -119,7 +124,10 @@ public final class RequestWalker {
             if (scanValue) {
                 String rawValue = s.substring(valueFrom, amp);
                 String value = Decoders.percent(rawValue, true);
-                rs.scan(new Segment(value, loc, "plain", 0, true, value.equals(rawValue) ? null : rawValue));
+                boolean same = value.equals(rawValue); // then no '+' either: the pre-test's classes agree with scan's
+                // a form body's value is Latin-1: a piece of its ISO-8859-1 text, or that percent-decoded
+                int hints = (same ? RequestScan.NOT_QUIET : 0) | (bytes != null ? RequestScan.LATIN1 : 0);
+                rs.scan(new Segment(value, loc, "plain", 0, true, same ? null : rawValue), hints);
             }
             if (name.length() >= 16) rs.scan(new Segment(name, loc, "plain", 0, true, name.equals(rawName) ? null : rawName));
         }
@@ -197,7 +205,7 @@ public final class RequestWalker {
                 wire = new String(window0, StandardCharsets.ISO_8859_1);
             }
         }
-        String ctl = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
+        String ctl = ct == null ? "" : Texts.lowerCase(ct);
         if (ctl.contains("json") || (ctl.isEmpty() || ctl.startsWith("text/plain")) && looksJson(content, n)) {
             if (json(rs, content, n, encoding, wire)) return;
         }
@@ -205,7 +213,10 @@ public final class RequestWalker {
         String text = new String(content, 0, n, StandardCharsets.ISO_8859_1);
         if (ctl.startsWith("application/x-www-form-urlencoded")) {
             if (encoding.equals("plain")) {
-                pairs(rs, text.strip(), "body-form", true);
+                String form = text.strip();
+                // text.charAt(i) is content[i]: the stripped form starts after its leading whitespace
+                int off = form.isEmpty() ? 0 : text.length() - text.stripLeading().length();
+                pairs(rs, form, "body-form", new Latin1View(content), off);
                 return;
             }
         }
@@ -272,7 +283,9 @@ public final class RequestWalker {
                     seen[slot] = v;
                 }
                 String raw = wire != null ? wire : escaped ? new String(bytes, from, to - from, StandardCharsets.ISO_8859_1) : null;
-                rs.scan(new Segment(v, "body-json", encoding, depth, true, raw));
+                // an escape-free string reached here only after skips() found it not quiet: same chars
+                // (every JSON string is built as ISO-8859-1 from the body's bytes: Latin-1)
+                rs.scan(new Segment(v, "body-json", encoding, depth, true, raw), RequestScan.LATIN1 | (escaped ? 0 : RequestScan.NOT_QUIET));
             }
         });
         if (bad < 0) return true;

@@ -132,6 +132,15 @@ class QuietTestEquivalenceTest {
             if (t.chars().allMatch(c -> c <= 0xff)) {
                 byte[] b = ("\"" + t + "\"").getBytes(StandardCharsets.ISO_8859_1);
                 assertThat(rs.skipsPlainValue(new Latin1View(b), 1, 1 + t.length())).as("bytes %s", t).isEqualTo(expected);
+                // a form body's pre-test reads the body bytes: as the wire pre-test
+                byte[] w = wire.getBytes(StandardCharsets.ISO_8859_1);
+                assertThat(rs.skipsFormValue(new Latin1View(w), 2, 2 + t.length())).as("form bytes %s", t)
+                        .isEqualTo(expected && t.indexOf('+') < 0);
+            }
+            // the walker skips scan's own quiet test (NOT_QUIET) after a failed pre-test of a value that
+            // percent-decoding leaves unchanged: that test must then fail too
+            if (!rs.skipsPlainValue(wire, 2, 2 + t.length()) && Decoders.percent(t, true).equals(t)) {
+                assertThat(expected).as("pre-test failed, decoding changed nothing: %s", t).isFalse();
             }
         }
         assertThat(quiet).as("both answers are exercised").isGreaterThan(1000).isLessThan(39_000);
