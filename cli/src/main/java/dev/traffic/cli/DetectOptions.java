@@ -4,7 +4,7 @@ import dev.traffic.detect.Alerter;
 import dev.traffic.detect.Detector;
 import dev.traffic.detect.Policy;
 import dev.traffic.proxy.ProxyConfig;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Severity;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.index.BodyText;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Body;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.Header;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +50,7 @@ final class FlowFormat {
             fl.append(']');
             b.append(colour ? "\u001b[1;31m" + fl + RESET : fl);
         }
-        if (f.policy().action() == dev.traffic.store.model.PolicyDecision.Action.BLOCK) b.append(" BLOCKED");
+        if (f.policy().action() == dev.traffic.model.PolicyDecision.Action.BLOCK) b.append(" BLOCKED");
         if (f.error() != null) b.append(" error=\"").append(f.error()).append('"');
         return b.toString();
     }
@@ -107,7 +107,7 @@ final class FlowFormat {
             if (!rs.trailers().isEmpty()) headers("< (trailer) ", rs.trailers(), out);
         }
         for (var m : f.messages()) {
-            out.println((m.direction() == dev.traffic.store.model.WsMessage.Direction.CLIENT_TO_SERVER ? "ws> " : "ws< ")
+            out.println((m.direction() == dev.traffic.model.WsMessage.Direction.CLIENT_TO_SERVER ? "ws> " : "ws< ")
                     + (m.text() ? new String(m.payload(), StandardCharsets.UTF_8) : "[binary " + m.size() + " B]"));
         }
         out.flush();

@@ -1,7 +1,7 @@
 package dev.traffic.cli;
 
 import dev.traffic.store.FlowSink;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,7 +23,7 @@ final class LogFlowSink implements FlowSink {
     @Override
     public void ended(Flow f) {
         ended.incrementAndGet();
-        boolean notable = f.error() != null || f.policy().action() != dev.traffic.store.model.PolicyDecision.Action.ALLOW;
+        boolean notable = f.error() != null || f.policy().action() != dev.traffic.model.PolicyDecision.Action.ALLOW;
         if (!notable && !log.isDebugEnabled()) return;
         String line = describe(f);
         if (notable) log.info(line);
@@ -46,7 +46,7 @@ final class LogFlowSink implements FlowSink {
                 .append(' ').append(f.response().body().size()).append('B');
         if (f.tunnel() != null) sb.append(" up=").append(f.tunnel().bytesUp()).append("B down=").append(f.tunnel().bytesDown()).append('B');
         if (f.end() != null) sb.append(' ').append(Duration.between(f.start(), f.end()).toMillis()).append("ms");
-        if (f.policy().action() != dev.traffic.store.model.PolicyDecision.Action.ALLOW) {
+        if (f.policy().action() != dev.traffic.model.PolicyDecision.Action.ALLOW) {
             sb.append(" policy=").append(f.policy().action()).append(':').append(f.policy().rule());
         }
         if (f.error() != null) sb.append(" error=\"").append(f.error()).append('"');

@@ -9,9 +9,9 @@ import dev.traffic.detect.SessionState;
 import dev.traffic.store.FlowQuery;
 import dev.traffic.store.StoreReader;
 import dev.traffic.store.har.HarReader;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -129,8 +129,8 @@ public final class ScanCommand implements Callable<Integer> {
     /** The request's findings plus those of its client-to-server WebSocket messages (location "ws"). */
     private static List<Finding> findings(Detector detector, Flow f, ScanContext ctx) {
         List<Finding> out = new java.util.ArrayList<>(detector.scan(f.request(), ctx));
-        for (dev.traffic.store.model.WsMessage m : f.messages()) {
-            if (m.direction() != dev.traffic.store.model.WsMessage.Direction.CLIENT_TO_SERVER) continue;
+        for (dev.traffic.model.WsMessage m : f.messages()) {
+            if (m.direction() != dev.traffic.model.WsMessage.Direction.CLIENT_TO_SERVER) continue;
             out.addAll(detector.inspectMessage(f.request().host(), f.request().path(), m, ctx).findings());
         }
         return out;

@@ -4,7 +4,7 @@ import dev.traffic.store.FlowJson;
 import dev.traffic.store.FlowQuery;
 import dev.traffic.store.StoreReader;
 import dev.traffic.store.har.HarWriter;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.traffic.cli;
 
 import dev.traffic.store.StoreReader;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Body;
+import dev.traffic.model.Flow;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package dev.traffic.cli;
 
 import dev.traffic.store.FlowQuery;
 import dev.traffic.store.StoreReader;
-import dev.traffic.store.model.Finding;
+import dev.traffic.model.Finding;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.traffic.store.JournalFollower;
 import dev.traffic.store.StoreReader;
 import dev.traffic.store.StoreOptions;
 import dev.traffic.store.index.FlowMatcher;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

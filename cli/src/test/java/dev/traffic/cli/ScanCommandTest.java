@@ -106,10 +106,10 @@ class ScanCommandTest {
             for (String host : List.of("collector.example.net", "example.org")) {
                 boolean bad = host.startsWith("collector");
                 byte[] body = bad ? leak : "{\"k\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
-                dev.traffic.store.model.FlowRequest req = new dev.traffic.store.model.FlowRequest("POST", "https", host, 443,
-                        "/i", null, "HTTP/1.1", List.of(new dev.traffic.store.model.Header("Content-Type", "application/json")),
-                        new dev.traffic.store.model.Body(body.length, "0".repeat(64), body, false), List.of(), null);
-                s.ended(dev.traffic.store.model.Flow.builder().session("s9").request(req).build());
+                dev.traffic.model.FlowRequest req = new dev.traffic.model.FlowRequest("POST", "https", host, 443,
+                        "/i", null, "HTTP/1.1", List.of(new dev.traffic.model.Header("Content-Type", "application/json")),
+                        new dev.traffic.model.Body(body.length, "0".repeat(64), body, false), List.of(), null);
+                s.ended(dev.traffic.model.Flow.builder().session("s9").request(req).build());
             }
         }
         int code = run("scan", "--data-dir", home.toString(), "--store", "--json");

@@ -9,7 +9,7 @@ import dev.traffic.store.FlowJson;
 import dev.traffic.store.FlowStore;
 import dev.traffic.store.StoreOptions;
 import dev.traffic.store.har.HarReader;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.traffic.detect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.traffic.store.model.Finding;
+import dev.traffic.model.Finding;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package dev.traffic.detect;
 
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Severity;
 import java.util.List;
 import java.util.Map;
 

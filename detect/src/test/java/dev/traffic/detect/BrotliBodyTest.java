@@ -2,9 +2,9 @@ package dev.traffic.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Severity;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.traffic.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -223,8 +223,8 @@ class DetectorTest {
     @Test
     void webSocketMessagesAreScanned() {
         byte[] payload = ("{\"op\":\"send\",\"d\":\"" + hfToken + "\"}").getBytes(StandardCharsets.UTF_8);
-        dev.traffic.store.model.WsMessage m = new dev.traffic.store.model.WsMessage(
-                dev.traffic.store.model.WsMessage.Direction.CLIENT_TO_SERVER, java.time.Instant.now(), true, payload,
+        dev.traffic.model.WsMessage m = new dev.traffic.model.WsMessage(
+                dev.traffic.model.WsMessage.Direction.CLIENT_TO_SERVER, java.time.Instant.now(), true, payload,
                 payload.length, false);
         ScanResult r = detector.inspectMessage("ws.example.org", "/socket", m, ScanContext.stateless());
         assertThat(r.findings()).anySatisfy(f -> {

@@ -2,8 +2,8 @@ package dev.traffic.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Severity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

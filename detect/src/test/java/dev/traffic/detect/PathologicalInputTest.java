@@ -3,7 +3,7 @@ package dev.traffic.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.traffic.store.model.FlowRequest;
+import dev.traffic.model.FlowRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

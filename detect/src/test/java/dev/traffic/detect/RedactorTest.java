@@ -2,9 +2,9 @@ package dev.traffic.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Body;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Header;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

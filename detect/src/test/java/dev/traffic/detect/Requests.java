@@ -1,8 +1,8 @@
 package dev.traffic.detect;
 
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Body;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Header;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

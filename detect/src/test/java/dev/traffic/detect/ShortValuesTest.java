@@ -2,7 +2,7 @@ package dev.traffic.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.Finding;
+import dev.traffic.model.Finding;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

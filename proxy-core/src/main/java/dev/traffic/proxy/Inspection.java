@@ -1,7 +1,7 @@
 package dev.traffic.proxy;
 
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.FlowRequest;
+import dev.traffic.model.Finding;
+import dev.traffic.model.FlowRequest;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.traffic.proxy;
 
-import dev.traffic.store.model.Finding;
+import dev.traffic.model.Finding;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.traffic.proxy;
 
 import dev.traffic.store.FlowSink;
-import dev.traffic.store.model.FlowId;
+import dev.traffic.model.FlowId;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.traffic.proxy;
 
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 
 /**
  * Hooks for metrics and logs (the admin/metrics module implements this). Every method is called on

@@ -1,7 +1,7 @@
 package dev.traffic.proxy;
 
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.WsMessage;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -8,7 +8,7 @@ import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestUpstream;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import dev.traffic.proxy.testing.Cmd;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestUpstream;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

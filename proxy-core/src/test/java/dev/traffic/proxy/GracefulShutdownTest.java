@@ -9,7 +9,7 @@ import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestTrust;
 import dev.traffic.proxy.testing.TestUpstream;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;

@@ -11,7 +11,7 @@ import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestTrust;
 import dev.traffic.proxy.testing.TestUpstream;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;

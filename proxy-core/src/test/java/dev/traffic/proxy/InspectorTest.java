@@ -6,11 +6,11 @@ import dev.traffic.proxy.testing.Cmd;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestPki;
 import dev.traffic.proxy.testing.TestUpstream;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.PolicyDecision;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.PolicyDecision;
+import dev.traffic.model.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class InspectorTest {
                     true, "fake-secret", null));
         }
         if (r.header("X-Token") != null) {
-            FlowRequest redacted = r.withHeaders(List.of(new dev.traffic.store.model.Header("X-Token", "[REDACTED:fake-token]")));
+            FlowRequest redacted = r.withHeaders(List.of(new dev.traffic.model.Header("X-Token", "[REDACTED:fake-token]")));
             return CompletableFuture.completedFuture(new Inspection(List.of(finding("fake-token", Severity.HIGH)), false, null, redacted));
         }
         return CompletableFuture.completedFuture(Inspection.CLEAN);

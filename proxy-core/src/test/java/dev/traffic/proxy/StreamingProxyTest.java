@@ -6,7 +6,7 @@ import dev.traffic.proxy.testing.AlpnTestUpstream;
 import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestTrust;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.traffic.proxy.testing.LeakCheck;
 import dev.traffic.proxy.testing.ProxyFixture;
 import dev.traffic.proxy.testing.TestUpstream;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import io.netty.handler.codec.http.HttpRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

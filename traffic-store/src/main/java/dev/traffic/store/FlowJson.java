@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.traffic.store.internal.FlowJsonWriter;
 import dev.traffic.store.internal.IsoInstant;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Flow;
+import dev.traffic.model.Header;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -87,7 +87,7 @@ public final class FlowJson {
                 com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY,
                         com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS));
-        m.configOverride(dev.traffic.store.model.Body.class).setInclude(
+        m.configOverride(dev.traffic.model.Body.class).setInclude(
                 com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
                         com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
                         com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS, EmptyBody.class, null));
@@ -103,7 +103,7 @@ public final class FlowJson {
     static final class EmptyBody {
         @Override
         public boolean equals(Object other) {
-            return other == null || dev.traffic.store.model.Body.EMPTY.equals(other);
+            return other == null || dev.traffic.model.Body.EMPTY.equals(other);
         }
 
         @Override

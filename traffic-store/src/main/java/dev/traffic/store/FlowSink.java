@@ -1,6 +1,6 @@
 package dev.traffic.store;
 
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 
 /**
  * Where the proxy hands flows. Implementations never block the caller (the proxy calls from Netty

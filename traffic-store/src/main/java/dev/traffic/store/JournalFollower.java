@@ -4,7 +4,7 @@ import dev.traffic.store.journal.FlowRecords;
 import dev.traffic.store.journal.JournalCursor;
 import dev.traffic.store.journal.JournalEvent;
 import dev.traffic.store.journal.Segments;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.traffic.store.journal.Record;
 import dev.traffic.store.journal.Recovery;
 import dev.traffic.store.journal.SegmentReader;
 import dev.traffic.store.journal.Segments;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

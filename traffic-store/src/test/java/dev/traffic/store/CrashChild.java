@@ -1,6 +1,6 @@
 package dev.traffic.store;
 
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.traffic.store.index.FlowMatcher;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Flow;
+import dev.traffic.model.Header;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,15 @@
 package dev.traffic.store;
 
 import dev.traffic.store.internal.Hashing;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.Header;
-import dev.traffic.store.model.PolicyDecision;
-import dev.traffic.store.model.Severity;
-import dev.traffic.store.model.TlsInfo;
+import dev.traffic.model.Body;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.Header;
+import dev.traffic.model.PolicyDecision;
+import dev.traffic.model.Severity;
+import dev.traffic.model.TlsInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;

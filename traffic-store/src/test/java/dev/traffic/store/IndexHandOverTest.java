@@ -3,8 +3,8 @@ package dev.traffic.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.traffic.store.index.FlowFields;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.Flow;
+import dev.traffic.model.WsMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

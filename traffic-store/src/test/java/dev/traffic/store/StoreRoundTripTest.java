@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.traffic.store.har.HarReader;
 import dev.traffic.store.har.HarWriter;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.traffic.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package dev.traffic.bench.admin;
 
 import dev.traffic.proxy.admin.MetricsEvents;
 import dev.traffic.proxy.admin.ProxyMetrics;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
+import dev.traffic.model.Body;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,10 +1,10 @@
 package dev.traffic.bench.store;
 
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Body;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.Header;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;

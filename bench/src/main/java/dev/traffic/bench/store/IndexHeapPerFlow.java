@@ -3,7 +3,7 @@ package dev.traffic.bench.store;
 import dev.traffic.store.StoreOptions;
 import dev.traffic.store.index.FlowDocument;
 import dev.traffic.store.index.Indexer;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.traffic.bench.store;
 
 import dev.traffic.store.FlowStore;
 import dev.traffic.store.StoreOptions;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;

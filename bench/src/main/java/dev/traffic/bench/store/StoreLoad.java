@@ -6,7 +6,7 @@ import dev.traffic.store.JournalFollower;
 import dev.traffic.store.StoreLayout;
 import dev.traffic.store.StoreOptions;
 import dev.traffic.store.StoreReader;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.traffic.detect.internal;
 
 import dev.traffic.detect.Fingerprint;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Severity;
 
 /**
  * Data packed into DNS labels: the leading labels of a host name that are hex or base32 and decode

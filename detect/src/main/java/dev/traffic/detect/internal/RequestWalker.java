@@ -1,10 +1,10 @@
 package dev.traffic.detect.internal;
 
 import dev.traffic.detect.Fingerprint;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Header;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Finding;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Header;
+import dev.traffic.model.Severity;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;

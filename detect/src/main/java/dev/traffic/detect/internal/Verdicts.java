@@ -2,7 +2,7 @@ package dev.traffic.detect.internal;
 
 import dev.traffic.detect.Destination;
 import dev.traffic.detect.Policy;
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Severity;
 
 /**
  * Destination-aware severity: the same token is normal traffic, high or critical depending on the

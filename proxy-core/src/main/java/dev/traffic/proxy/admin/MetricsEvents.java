@@ -1,9 +1,9 @@
 package dev.traffic.proxy.admin;
 
 import dev.traffic.proxy.ProxyEvents;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.PolicyDecision;
 import java.time.Duration;
 
 /**

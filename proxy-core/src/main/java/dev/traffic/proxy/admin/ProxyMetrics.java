@@ -1,6 +1,6 @@
 package dev.traffic.proxy.admin;
 
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Severity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,6 +1,6 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.store.model.Body;
+import dev.traffic.model.Body;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

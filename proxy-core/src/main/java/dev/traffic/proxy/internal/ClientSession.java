@@ -1,6 +1,6 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.store.model.TlsInfo;
+import dev.traffic.model.TlsInfo;
 
 /**
  * Facts about one client connection that every exchange on it shares: the client's address, the

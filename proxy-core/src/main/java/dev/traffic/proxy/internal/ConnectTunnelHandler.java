@@ -1,10 +1,10 @@
 package dev.traffic.proxy.internal;
 
 import dev.traffic.proxy.HostGlob;
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.Header;
-import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.Header;
+import dev.traffic.model.PolicyDecision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

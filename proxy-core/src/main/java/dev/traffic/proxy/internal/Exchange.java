@@ -3,10 +3,10 @@ package dev.traffic.proxy.internal;
 import dev.traffic.proxy.Inspection;
 import dev.traffic.proxy.RecordingMode;
 import dev.traffic.proxy.internal.ws.WsUpgrade;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.PolicyDecision;
-import dev.traffic.store.model.TlsInfo;
+import dev.traffic.model.Body;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.PolicyDecision;
+import dev.traffic.model.TlsInfo;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -80,7 +80,7 @@ public final class Exchange implements UpstreamListener {
         this.owner = owner;
         this.session = session;
         String addr = session.clientAddress();
-        this.rec = new FlowRecorder(px, addr, dev.traffic.store.model.FlowKind.HTTP);
+        this.rec = new FlowRecorder(px, addr, dev.traffic.model.FlowKind.HTTP);
     }
 
     public String flowId() {
@@ -496,7 +496,7 @@ public final class Exchange implements UpstreamListener {
     private void switchToWebSocket(HttpResponse r) {
         rec.response(101, r.status().reasonPhrase(), r.protocolVersion().text(), r.headers());
         rec.responseEnd(null);
-        rec.kind(dev.traffic.store.model.FlowKind.WEBSOCKET);
+        rec.kind(dev.traffic.model.FlowKind.WEBSOCKET);
         UpstreamConnection c = up;
         up = null;
         c.attach(null);

@@ -1,18 +1,18 @@
 package dev.traffic.proxy.internal;
 
 import dev.traffic.proxy.Inspection;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.Header;
-import dev.traffic.store.model.PolicyDecision;
-import dev.traffic.store.model.Severity;
-import dev.traffic.store.model.TlsInfo;
-import dev.traffic.store.model.TunnelInfo;
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.Body;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.Header;
+import dev.traffic.model.PolicyDecision;
+import dev.traffic.model.Severity;
+import dev.traffic.model.TlsInfo;
+import dev.traffic.model.TunnelInfo;
+import dev.traffic.model.WsMessage;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ public final class FlowRecorder {
 
     private final ProxyContext px;
     private final Flow.Builder flow;
-    private final String id = dev.traffic.store.model.FlowId.next();
+    private final String id = dev.traffic.model.FlowId.next();
     private final BodyTap requestBody;
     private final BodyTap responseBody;
     private FlowRequest request;

@@ -1,8 +1,8 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.PolicyDecision;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.PolicyDecision;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,7 +1,7 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.TlsInfo;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.TlsInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import dev.traffic.proxy.internal.h2.H2ClientPipeline;

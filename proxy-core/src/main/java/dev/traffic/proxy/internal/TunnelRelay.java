@@ -1,9 +1,9 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.TlsInfo;
-import dev.traffic.store.model.TunnelInfo;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.TlsInfo;
+import dev.traffic.model.TunnelInfo;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -2,15 +2,15 @@ package dev.traffic.proxy.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowKind;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.PolicyDecision;
-import dev.traffic.store.model.Severity;
-import dev.traffic.store.model.TunnelInfo;
+import dev.traffic.model.Body;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowKind;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.PolicyDecision;
+import dev.traffic.model.Severity;
+import dev.traffic.model.TunnelInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

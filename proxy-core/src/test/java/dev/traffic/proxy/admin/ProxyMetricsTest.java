@@ -3,7 +3,7 @@ package dev.traffic.proxy.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.traffic.store.model.Severity;
+import dev.traffic.model.Severity;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

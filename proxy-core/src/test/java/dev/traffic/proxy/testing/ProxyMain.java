@@ -3,7 +3,7 @@ package dev.traffic.proxy.testing;
 import dev.traffic.proxy.ProxyConfig;
 import dev.traffic.proxy.ProxyServer;
 import dev.traffic.store.FlowSink;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 

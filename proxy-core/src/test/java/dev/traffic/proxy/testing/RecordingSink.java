@@ -1,7 +1,7 @@
 package dev.traffic.proxy.testing;
 
 import dev.traffic.store.FlowSink;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

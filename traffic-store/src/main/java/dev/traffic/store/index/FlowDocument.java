@@ -1,12 +1,12 @@
 package dev.traffic.store.index;
 
 import dev.traffic.store.internal.Hashing;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.Header;
+import dev.traffic.model.Body;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.Header;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;

@@ -1,6 +1,6 @@
 package dev.traffic.store.index;
 
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 

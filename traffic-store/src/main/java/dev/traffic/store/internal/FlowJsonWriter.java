@@ -1,15 +1,15 @@
 package dev.traffic.store.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Finding;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
-import dev.traffic.store.model.Header;
-import dev.traffic.store.model.TlsInfo;
-import dev.traffic.store.model.TunnelInfo;
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.Body;
+import dev.traffic.model.Finding;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
+import dev.traffic.model.Header;
+import dev.traffic.model.TlsInfo;
+import dev.traffic.model.TunnelInfo;
+import dev.traffic.model.WsMessage;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.traffic.store.journal;
 
 import dev.traffic.store.FlowJson;
-import dev.traffic.store.model.Body;
-import dev.traffic.store.model.Flow;
-import dev.traffic.store.model.FlowRequest;
-import dev.traffic.store.model.FlowResponse;
+import dev.traffic.model.Body;
+import dev.traffic.model.Flow;
+import dev.traffic.model.FlowRequest;
+import dev.traffic.model.FlowResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,7 @@
 package dev.traffic.store.journal;
 
 import dev.traffic.store.FlowJson;
-import dev.traffic.store.model.Flow;
+import dev.traffic.model.Flow;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

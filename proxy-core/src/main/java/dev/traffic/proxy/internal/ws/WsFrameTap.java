@@ -1,6 +1,6 @@
 package dev.traffic.proxy.internal.ws;
 
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.WsMessage;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.traffic.proxy.internal.ws;
 
 import dev.traffic.proxy.internal.FlowRecorder;
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.WsMessage;
 import java.util.function.Consumer;
 
 /**

@@ -4,7 +4,7 @@ import dev.traffic.proxy.internal.FlowRecorder;
 import dev.traffic.proxy.internal.HopByHop;
 import dev.traffic.proxy.internal.ProxyContext;
 import dev.traffic.proxy.internal.ReadGate;
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.WsMessage;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -2,7 +2,7 @@ package dev.traffic.proxy.internal.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.store.model.WsMessage;
+import dev.traffic.model.WsMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 /**
  * A CONNECT tunnel relayed without decryption (not TLS, or a passthrough host). {@code outcome}

@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,10 +23,14 @@ public record Flow(
         TunnelInfo tunnel,
         PolicyDecision policy,
         List<Finding> findings,
-        String error) {
+        String error,
+        List<Decision> decisions,
+        List<String> credentials) {
     public Flow {
         messages = messages == null ? List.of() : List.copyOf(messages);
         findings = findings == null ? List.of() : List.copyOf(findings);
+        decisions = decisions == null ? List.of() : List.copyOf(decisions);
+        credentials = credentials == null ? List.of() : List.copyOf(credentials);
         if (policy == null) policy = PolicyDecision.ALLOWED;
     }
 
@@ -39,6 +43,7 @@ public record Flow(
         b.id = id; b.seq = seq; b.session = session; b.kind = kind; b.client = client; b.start = start;
         b.end = end; b.request = request; b.response = response; b.tls = tls; b.messages = messages;
         b.tunnel = tunnel; b.policy = policy; b.findings = findings; b.error = error;
+        b.decisions = decisions; b.credentials = credentials;
         return b;
     }
 
@@ -70,6 +75,8 @@ public record Flow(
         private PolicyDecision policy = PolicyDecision.ALLOWED;
         private List<Finding> findings = List.of();
         private String error;
+        private List<Decision> decisions = List.of();
+        private List<String> credentials = List.of();
 
         public Builder id(String v) { id = v; return this; }
         public Builder seq(long v) { seq = v; return this; }
@@ -86,11 +93,15 @@ public record Flow(
         public Builder policy(PolicyDecision v) { policy = v; return this; }
         public Builder findings(List<Finding> v) { findings = v; return this; }
         public Builder error(String v) { error = v; return this; }
+        /** The decision trace: every stage and rule that decided on this flow, in order. */
+        public Builder decisions(List<Decision> v) { decisions = v; return this; }
+        /** Names of the brokered credentials injected into this flow's request (never their values). */
+        public Builder credentials(List<String> v) { credentials = v; return this; }
 
         public Flow build() {
             return new Flow(id == null ? FlowId.next() : id, seq, session, kind, client,
                     start == null ? Instant.now() : start, end, request, response, tls, messages, tunnel,
-                    policy, findings, error);
+                    policy, findings, error, decisions, credentials);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 /** What policy did with a flow: ALLOW, FLAG (forwarded, findings recorded) or BLOCK; {@code rule} names why. */
 public record PolicyDecision(Action action, String rule) {

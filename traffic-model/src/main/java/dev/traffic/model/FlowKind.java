@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 /** HTTP = a request/response exchange (any version), WEBSOCKET = upgraded, TUNNEL = opaque bytes. */
 public enum FlowKind { HTTP, WEBSOCKET, TUNNEL }

@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 /**
  * TLS details of an intercepted (or passed-through) connection. Client side = between the agent

@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.traffic.store.model;
+package dev.traffic.model;
 
 /**
  * One detection result. Never holds the secret itself: {@code fingerprint} is a SHA-256 prefix plus
