@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.index.BodyText;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowRequest;
@@ -51,6 +52,12 @@ final class FlowFormat {
             b.append(colour ? "\u001b[1;31m" + fl + RESET : fl);
         }
         if (f.policy().action() == dev.traffic.model.PolicyDecision.Action.BLOCK) b.append(" BLOCKED");
+        // the decisive lines of the trace (a plain allow is the default and says nothing)
+        for (Decision d : f.decisions()) {
+            if ("allow".equals(d.action())) continue;
+            b.append(' ').append(d.action()).append('=').append(d.rule() == null ? d.stage() : d.rule());
+        }
+        if (!f.credentials().isEmpty()) b.append(" creds=").append(String.join(",", f.credentials()));
         if (f.error() != null) b.append(" error=\"").append(f.error()).append('"');
         return b.toString();
     }
@@ -90,6 +97,11 @@ final class FlowFormat {
             out.println("finding  " + (x.severity() == null ? "?" : x.severity().label()) + " " + x.rule() + " at " + x.location()
                     + (x.fingerprint() == null ? "" : " fp=" + x.fingerprint()) + (x.detail() == null ? "" : " - " + x.detail()));
         }
+        for (Decision d : f.decisions()) {
+            out.println("decision " + d.stage() + (d.rule() == null ? "" : " rule " + d.rule()) + ": " + d.action()
+                    + (d.reason() == null ? "" : " - " + d.reason()));
+        }
+        if (!f.credentials().isEmpty()) out.println("brokered " + String.join(", ", f.credentials()) + " (credential names; values are never recorded)");
         FlowRequest rq = f.request();
         if (rq != null) {
             out.println();
