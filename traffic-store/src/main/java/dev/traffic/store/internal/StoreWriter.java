@@ -310,6 +310,7 @@ public final class StoreWriter implements Runnable {
     /** Makes "seqs 1..through removed by retention" durable and signed before the segment goes. */
     private void markExpired(long through) throws IOException {
         RetentionMark mark = RetentionMark.sign(through, Instant.now(), key);
+        PrivateFiles.ensureFile(layout.checkpointsFile());
         Files.writeString(layout.checkpointsFile(), mark.line() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
         // on the log too, so the copy kept outside the pod (verify --checkpoints) has it
@@ -318,6 +319,7 @@ public final class StoreWriter implements Runnable {
 
     private void checkpoint() throws IOException {
         Checkpoint cp = Checkpoint.sign(merkle.size(), merkle.root(), Instant.now(), key);
+        PrivateFiles.ensureFile(layout.checkpointsFile());
         Files.writeString(layout.checkpointsFile(), cp.line() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
         checkpointedSize = merkle.size();
