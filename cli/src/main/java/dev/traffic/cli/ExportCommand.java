@@ -80,7 +80,7 @@ public final class ExportCommand implements Callable<Integer> {
             } else {
                 r.scan(q, true, f -> {
                     try {
-                        os.write(FlowJson.toJson(f).getBytes(StandardCharsets.UTF_8));
+                        os.write(TerminalText.json(FlowJson.toJson(f)).getBytes(StandardCharsets.UTF_8));
                         os.write('\n');
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
