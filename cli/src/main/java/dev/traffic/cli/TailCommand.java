@@ -117,7 +117,7 @@ public final class TailCommand implements Callable<Integer> {
                     }
                     emit(batch, q, out);
                     batch.clear();
-                    if (!asJson) out.println(((JournalFollower.Marker) e).text());
+                    if (!asJson) out.println(TerminalText.field(((JournalFollower.Marker) e).text()));
                 }
                 emit(batch, q, out);
                 out.flush();
@@ -136,7 +136,7 @@ public final class TailCommand implements Callable<Integer> {
     }
 
     private void print(Flow f, PrintWriter out) {
-        out.println(asJson ? FlowJson.toJson(f) : FlowFormat.shortLine(f, colour));
+        out.println(asJson ? TerminalText.json(FlowJson.toJson(f)) : FlowFormat.shortLine(f, colour));
     }
 
     private Long readCursor() throws IOException {

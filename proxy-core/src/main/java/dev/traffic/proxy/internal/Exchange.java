@@ -1,7 +1,16 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.proxy.Inspection;
 import dev.traffic.proxy.RecordingMode;
+import dev.traffic.proxy.stage.StageChain;
+import dev.traffic.model.Header;
+import dev.traffic.stage.Refusal;
+import dev.traffic.stage.ResponseRewrite;
+import dev.traffic.stage.StageInput;
+import dev.traffic.stage.StreamRewriter;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import dev.traffic.proxy.internal.ws.WsUpgrade;
 import dev.traffic.model.Body;
 import dev.traffic.model.FlowRequest;
@@ -33,7 +42,13 @@ import java.util.concurrent.CompletableFuture;
  * which carry Netty {@code HttpObject}s (HTTP/1.1 connections today; HTTP/2 stream channels with an
  * HttpObject codec fit the same way). Streams both bodies with backpressure: a side that cannot
  * write pauses reading on the other ({@link ReadGate}), so no body is ever held whole. Only while
- * an inspector runs does it hold the request head plus up to {@code scanWindow} body bytes.
+ * the request stages ({@link StageChain}) run does it hold the request head, plus up to
+ * {@code scanWindow} body bytes when a stage needs the body.
+ *
+ * <p>Request stages run after admission and before any byte goes upstream; their outcome rewrites
+ * what is sent (head, held body prefix, the streamed rest) and the response (headers and body,
+ * before any byte reaches the client), and decides what is recorded (the request as it was before
+ * the CREDENTIALS stages).
  *
  * <p>Buffer ownership: every {@code HttpContent} handed to {@link #onRequestContent} or
  * {@link #onUpstreamMessage} becomes this exchange's; it is either written to the other side
@@ -43,7 +58,7 @@ public final class Exchange implements UpstreamListener {
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
-    private enum State { NEW, INSPECTING, CONNECTING, FORWARDING, REFUSED, DONE }
+    private enum State { NEW, STAGES, CONNECTING, FORWARDING, REFUSED, DONE }
 
     private final ProxyContext px;
     private final Channel client;
@@ -70,8 +85,17 @@ public final class Exchange implements UpstreamListener {
     private boolean flushClient;
     private UpstreamConnection up;
     private boolean teTrailers;
-    private boolean inspectionStarted;
+    private boolean stagesStarted;
     private boolean webSocket;
+    /** Whether a stage asked for the body: held up to the scan window before the stages run. */
+    private boolean holdBody;
+    private String originForm;
+    /** Rewrites the request body past the held prefix (a stage's bodyTail), or null. */
+    private StreamRewriter requestTail;
+    /** The stages' response rewrites (the last stage's first), or null. */
+    private List<ResponseRewrite> responseRewrites;
+    /** Rewrites this response's body, or null. */
+    private StreamRewriter responseRewriter;
 
     public Exchange(ProxyContext px, Channel client, ExchangeOwner owner, ClientSession session) {
         this.px = px;
@@ -96,7 +120,8 @@ public final class Exchange implements UpstreamListener {
                 line.path(), line.query(), req.protocolVersion().text(), FlowRecorder.headers(req.headers()),
                 null, null, null, line.userinfo());
         if (session.clientTls() != null) rec.tls(session.clientTls());
-        if (px.config().inspector() != null) rec.startHeld(recordedHead); // write-ahead once redacted
+        StageChain stages = px.stages();
+        if (!stages.isEmpty()) rec.startHeld(recordedHead); // write-ahead once the stages said what to record
         else rec.start(recordedHead);
 
         if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
@@ -110,19 +135,26 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
         }
-        prepareUpstreamHead(line);
-        if (px.config().inspector() != null) {
-            state = State.INSPECTING;
-        } else {
+        teTrailers = head.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
+        webSocket = WsUpgrade.isRequest(head);
+        prepareUpstreamHead(line.originForm());
+        if (stages.isEmpty()) {
             beginConnect();
+            return;
+        }
+        state = State.STAGES;
+        holdBody = stages.needsBody(new StageInput(recordedHead.withBody(Body.EMPTY), session.clientAddress(),
+                px.config().session(), rec.id()));
+        if (!holdBody) { // the stages decide on the head: the body (if any) waits unread meanwhile
+            stagesStarted = true;
+            runStages(false);
         }
     }
 
-    private void prepareUpstreamHead(RequestLine line) {
-        head.setUri(line.originForm());
+    private void prepareUpstreamHead(String origin) {
+        originForm = origin;
+        head.setUri(origin);
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
-        teTrailers = head.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
-        webSocket = WsUpgrade.isRequest(head);
         HopByHop.strip(head.headers());
         if (webSocket) WsUpgrade.restoreRequestHeaders(head);
         if (session.tunnelTarget() == null || !head.headers().contains(HttpHeaderNames.HOST)) {
@@ -147,15 +179,16 @@ public final class Exchange implements UpstreamListener {
             rec.requestEnd(((LastHttpContent) c).trailingHeaders());
             clientGate.pause(ReadGate.EXCHANGE_BUSY); // the next request waits until this exchange is over
         }
+        if (requestTail != null && state != State.STAGES) c = rewritePiece(c, requestTail);
         switch (state) {
-            case INSPECTING -> {
+            case STAGES -> {
                 held.add(c);
                 heldBytes += c.content().readableBytes();
                 // once only: an h2 stream channel delivers buffered frames synchronously when reads
-                // resume, i.e. more content can arrive here before the state leaves INSPECTING
-                if (!inspectionStarted && (last || heldBytes >= px.config().scanWindow())) {
-                    inspectionStarted = true;
-                    inspect(!last);
+                // resume, i.e. more content can arrive here before the state leaves STAGES
+                if (!stagesStarted && (last || heldBytes >= px.config().scanWindow())) {
+                    stagesStarted = true;
+                    runStages(!last);
                 }
             }
             case NEW, CONNECTING -> held.add(c);
@@ -214,63 +247,66 @@ public final class Exchange implements UpstreamListener {
         abort();
     }
 
-    // ---- inspection ------------------------------------------------------------------------
+    // ---- request stages ----------------------------------------------------------------
 
-    private void inspect(boolean bodyGoesOn) {
+    private void runStages(boolean bodyGoesOn) {
         int window = px.config().scanWindow();
-        byte[] bytes = new byte[(int) Math.min(heldBytes, window)];
-        int at = 0;
-        for (HttpContent c : held) {
-            int n = Math.min(c.content().readableBytes(), bytes.length - at);
-            c.content().getBytes(c.content().readerIndex(), bytes, at, n);
-            at += n;
-            if (at == bytes.length) break;
+        FlowRequest fr;
+        boolean truncated = false;
+        int bodyLen = 0;
+        if (holdBody) {
+            byte[] bytes = new byte[(int) Math.min(heldBytes, window)];
+            int at = 0;
+            for (HttpContent c : held) {
+                int n = Math.min(c.content().readableBytes(), bytes.length - at);
+                c.content().getBytes(c.content().readerIndex(), bytes, at, n);
+                at += n;
+                if (at == bytes.length) break;
+            }
+            truncated = bodyGoesOn || heldBytes > window;
+            fr = recordedHead.withBody(new Body(heldBytes, null, bytes, truncated));
+            bodyLen = bytes.length;
+        } else {
+            fr = recordedHead.withBody(Body.EMPTY);
         }
-        boolean truncated = bodyGoesOn || heldBytes > window;
-        FlowRequest fr = recordedHead.withBody(new Body(heldBytes, null, bytes, truncated));
-        if (headBytes() + bytes.length <= px.config().inlineInspectionLimit()) {
-            inspectInline(fr, truncated);
+        StageInput in = new StageInput(fr, session.clientAddress(), px.config().session(), rec.id());
+        boolean cut = truncated;
+        if (headBytes() + bodyLen <= px.config().inlineInspectionLimit()) {
+            runInline(in, cut);
             return;
         }
         clientGate.pause(ReadGate.INSPECTING);
         Channel ch = client;
-        String session = px.config().session();
-        String flowId = rec.id();
-        CompletableFuture.supplyAsync(() -> px.config().inspector().inspect(fr, session, flowId), px.inspectionExecutor())
+        StageChain chain = px.stages();
+        CompletableFuture.supplyAsync(() -> chain.run(in), px.inspectionExecutor())
                 .thenCompose(s -> s)
-                .whenComplete((r, e) -> ch.eventLoop().execute(() -> inspected(r, e, truncated)));
+                .whenComplete((r, e) -> ch.eventLoop().execute(() -> staged(in, r, e, cut)));
     }
 
     /**
-     * Inspects a small request right here on the event loop: scanning a few KiB costs less than
-     * the two thread hops of an offload. An inspector that answers asynchronously gets the same
-     * hop back to the loop as an offloaded one.
+     * Runs the stages of a small request right here on the event loop: scanning a few KiB costs
+     * less than the two thread hops of an offload. A stage that answers asynchronously gets the
+     * same hop back to the loop as an offloaded one.
      */
-    private void inspectInline(FlowRequest fr, boolean truncated) {
-        CompletableFuture<Inspection> f;
-        try {
-            f = px.config().inspector().inspect(fr, px.config().session(), rec.id()).toCompletableFuture();
-        } catch (RuntimeException e) {
-            inspected(null, e, truncated);
-            return;
-        }
+    private void runInline(StageInput in, boolean truncated) {
+        CompletableFuture<StageChain.Result> f = px.stages().run(in).toCompletableFuture();
         if (!f.isDone()) {
             clientGate.pause(ReadGate.INSPECTING);
             Channel ch = client;
-            f.whenComplete((r, e) -> ch.eventLoop().execute(() -> inspected(r, e, truncated)));
+            f.whenComplete((r, e) -> ch.eventLoop().execute(() -> staged(in, r, e, truncated)));
             return;
         }
-        Inspection r = null;
+        StageChain.Result r = null;
         Throwable err = null;
         try {
             r = f.join();
         } catch (RuntimeException e) {
-            err = e.getCause() != null ? e.getCause() : e;
+            err = e;
         }
-        inspected(r, err, truncated);
+        staged(in, r, err, truncated);
     }
 
-    /** Approximate size of the request head as the inspector sees it (target and headers). */
+    /** Approximate size of the request head as the stages see it (target and headers). */
     private int headBytes() {
         int n = recordedHead.path() == null ? 0 : recordedHead.path().length();
         if (recordedHead.query() != null) n += recordedHead.query().length();
@@ -279,26 +315,130 @@ public final class Exchange implements UpstreamListener {
         return n;
     }
 
-    private void inspected(Inspection r, Throwable e, boolean truncated) {
-        if (state != State.INSPECTING) return;
+    private void staged(StageInput in, StageChain.Result r, Throwable e, boolean truncated) {
+        if (state != State.STAGES) return;
         clientGate.resume(ReadGate.INSPECTING);
         if (e != null) {
-            refuse(503, "request inspection failed: " + UpstreamFailures.unwrap(e), null);
+            Throwable c = UpstreamFailures.unwrap(e);
+            refuse(503, c instanceof StageChain.StageFailure ? c.getMessage() : "request stages failed: " + c, null);
             return;
         }
         if (truncated) rec.scanWindowExceeded(px.config().scanWindow());
-        rec.inspected(r.findings(), r.redacted());
-        rec.announce(r.redacted() != null ? r.redacted().withBody(null) : recordedHead);
-        if (r.block()) {
-            String rule = r.rule() == null ? "inspection" : r.rule();
-            refuse(403, "blocked by policy rule " + rule + " (flow " + rec.id() + ")",
+        if (r.recordTaken()) {
+            rec.inspected(r.findings(), r.record());
+            rec.announce(r.record() != null ? r.record().withBody(null) : recordedHead);
+        } else {
+            rec.findings(r.findings()); // refused before INSPECTION saw it: nothing is written ahead
+        }
+        rec.decisions(r.decisions());
+        rec.credentials(r.credentials());
+        if (r.refused()) {
+            Refusal f = r.refusal();
+            String rule = f.rule() == null ? f.stage() : f.rule();
+            String message = f.reason() + " (flow " + rec.id() + ")";
+            boolean close = !requestComplete || !clientKeepAlive;
+            refuse(RefusalResponses.of(f, message, recordedHead.path(), head.headers(), close), message,
                     new PolicyDecision(PolicyDecision.Action.BLOCK, rule));
             return;
         }
         if (!r.findings().isEmpty()) {
             rec.policy(new PolicyDecision(PolicyDecision.Action.FLAG, r.findings().get(0).rule()));
         }
+        forward(in.request(), r);
         beginConnect();
+    }
+
+    /** Applies the stages' rewrites to what goes upstream: the head, the held body, the rewriters for what follows. */
+    private void forward(FlowRequest seen, StageChain.Result r) {
+        FlowRequest f = r.forward();
+        if (f != seen) {
+            if (f.headers() != seen.headers()) {
+                HttpHeaders h = head.headers();
+                h.clear();
+                for (Header x : f.headers()) h.add(x.name(), x.value());
+            }
+            String origin = (f.path() == null || f.path().isEmpty() ? "/" : f.path())
+                    + (f.query() == null ? "" : "?" + f.query());
+            // userinfo is never forwarded (see RequestLine): a stage that must authenticate sets a header
+            prepareUpstreamHead(origin);
+        }
+        requestTail = r.bodyTail();
+        boolean newPrefix = f.body() != seen.body() && f.body() != null;
+        if (newPrefix || (requestTail != null && !held.isEmpty())) {
+            rebuildHeld(newPrefix ? f.body().recorded() : null);
+        } else if (requestTail != null && requestTail.changesLength() && !requestComplete) {
+            chunkRequest();
+        }
+        if (!r.responses().isEmpty()) {
+            responseRewrites = r.responses();
+            for (ResponseRewrite w : responseRewrites) {
+                if (w.body() != null) {
+                    // the body rewriter needs the bytes as sent, not a content coding of them
+                    head.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces the held body: the prefix the stages saw becomes {@code prefix} (when a stage rewrote
+     * it), the held bytes past it go through the body-tail rewriter; Content-Length is fixed when the
+     * whole body was held, else the rest is chunked.
+     */
+    private void rebuildHeld(byte[] prefix) {
+        int seen = holdBody ? (int) Math.min(heldBytes, px.config().scanWindow()) : 0;
+        byte[] all = new byte[(int) heldBytes];
+        int at = 0;
+        HttpHeaders trailers = null;
+        for (HttpContent c : held) {
+            int n = c.content().readableBytes();
+            c.content().getBytes(c.content().readerIndex(), all, at, n);
+            at += n;
+            if (c instanceof LastHttpContent l) trailers = l.trailingHeaders();
+        }
+        boolean last = trailers != null;
+        byte[] front = prefix != null ? prefix : java.util.Arrays.copyOfRange(all, 0, seen);
+        byte[] rest = java.util.Arrays.copyOfRange(all, seen, all.length);
+        if (requestTail != null && (rest.length > 0 || last)) rest = requestTail.rewrite(rest, last);
+        HttpContent c = last ? new DefaultLastHttpContent(Unpooled.wrappedBuffer(front, rest))
+                : new DefaultHttpContent(Unpooled.wrappedBuffer(front, rest));
+        if (last) ((LastHttpContent) c).trailingHeaders().set(trailers);
+        for (HttpContent old : held) old.release();
+        held.clear();
+        held.add(c);
+        heldBytes = c.content().readableBytes();
+        if (last) {
+            if (!HttpUtil.isTransferEncodingChunked(head) && (heldBytes > 0 || HttpUtil.isContentLengthSet(head))) {
+                HttpUtil.setContentLength(head, heldBytes);
+            }
+        } else if (prefix != null || requestTail.changesLength()) {
+            chunkRequest();
+        }
+    }
+
+    /** The request body's length is no longer known: send it chunked. */
+    private void chunkRequest() {
+        head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        HttpUtil.setTransferEncodingChunked(head, true);
+    }
+
+    /** {@code c} through {@code w} (ownership of {@code c} ends here; the returned content is the caller's). */
+    private static HttpContent rewritePiece(HttpContent c, StreamRewriter w) {
+        boolean last = c instanceof LastHttpContent;
+        byte[] in = new byte[c.content().readableBytes()];
+        c.content().getBytes(c.content().readerIndex(), in);
+        byte[] out = w.rewrite(in, last);
+        HttpContent r;
+        if (last) {
+            LastHttpContent l = new DefaultLastHttpContent(Unpooled.wrappedBuffer(out));
+            l.trailingHeaders().set(((LastHttpContent) c).trailingHeaders());
+            r = l;
+        } else {
+            r = new DefaultHttpContent(Unpooled.wrappedBuffer(out));
+        }
+        c.release();
+        return r;
     }
 
     // ---- connecting ------------------------------------------------------------------------
@@ -444,6 +584,7 @@ public final class Exchange implements UpstreamListener {
                 flushClient = true;
                 return;
             }
+            if (responseRewriter != null) c = rewritePiece(c, responseRewriter);
             rec.responseBody().add(c.content());
             boolean last = c instanceof LastHttpContent;
             if (last) rec.responseEnd(((LastHttpContent) c).trailingHeaders());
@@ -470,15 +611,21 @@ public final class Exchange implements UpstreamListener {
     private void startResponse(HttpResponse r) {
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r);
-        rec.response(r.status().code(), r.status().reasonPhrase(), r.protocolVersion().text(), r.headers());
-        r.setProtocolVersion(HttpVersion.HTTP_1_1); // our own version towards the client (h2 streams ignore it)
-        HopByHop.strip(r.headers());
         boolean bodyless = head.method().equals(HttpMethod.HEAD) || r.status().code() == 204
                 || r.status().code() == 304;
         boolean framed = HttpUtil.isContentLengthSet(r) || HttpUtil.isTransferEncodingChunked(r);
+        if (responseRewrites != null) rewriteResponseHead(r, bodyless);
+        // recorded as the client gets it: a stage's rewrite (the broker's placeholders) included
+        rec.response(r.status().code(), r.status().reasonPhrase(), r.protocolVersion().text(), r.headers());
+        r.setProtocolVersion(HttpVersion.HTTP_1_1); // our own version towards the client (h2 streams ignore it)
+        HopByHop.strip(r.headers());
         boolean http10Client = recordedHead.httpVersion().equals("HTTP/1.0");
         if (!bodyless && !framed) {
             upstreamKeepAlive = false; // the upstream ends this body by closing
+            if (http10Client) closeClientAfter = true;
+            else HttpUtil.setTransferEncodingChunked(r, true);
+        } else if (!bodyless && responseRewriter != null && responseRewriter.changesLength() && HttpUtil.isContentLengthSet(r)) {
+            r.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // re-framed: the rewritten length is not known yet
             if (http10Client) closeClientAfter = true;
             else HttpUtil.setTransferEncodingChunked(r, true);
         }
@@ -490,6 +637,42 @@ public final class Exchange implements UpstreamListener {
         else if (http10Client) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         client.write(r);
         flushClient = true;
+    }
+
+    /** Applies the stages' response rewrites to the head and makes the body rewriter (none for a bodyless response). */
+    private void rewriteResponseHead(HttpResponse r, boolean bodyless) {
+        List<Header> received = FlowRecorder.headers(r.headers());
+        List<Header> hs = received;
+        List<StreamRewriter> bodies = new ArrayList<>(1);
+        for (ResponseRewrite w : responseRewrites) {
+            if (w.headers() != null) hs = w.headers().apply(hs);
+            if (w.body() != null && !bodyless) {
+                StreamRewriter b = w.body().apply(received);
+                if (b != null) bodies.add(b);
+            }
+        }
+        if (hs != received) {
+            r.headers().clear();
+            for (Header h : hs) r.headers().add(h.name(), h.value());
+        }
+        if (bodies.size() == 1) {
+            responseRewriter = bodies.get(0);
+        } else if (!bodies.isEmpty()) {
+            boolean changes = bodies.stream().anyMatch(StreamRewriter::changesLength);
+            responseRewriter = new StreamRewriter() {
+                @Override
+                public byte[] rewrite(byte[] piece, boolean last) {
+                    byte[] b = piece;
+                    for (StreamRewriter x : bodies) b = x.rewrite(b, last);
+                    return b;
+                }
+
+                @Override
+                public boolean changesLength() {
+                    return changes;
+                }
+            };
+        }
     }
 
     /** 101 to a WebSocket upgrade: answer the client, then both connections become a frame relay. */
@@ -576,6 +759,13 @@ public final class Exchange implements UpstreamListener {
 
     /** Answers the client ourselves (before any upstream response started) and records why. */
     private void refuse(int status, String message, PolicyDecision decision) {
+        boolean close = !requestComplete || !clientKeepAlive;
+        refuse(ErrorResponses.of(status, message, close), message, decision);
+    }
+
+    /** Answers the client with {@code resp} (before any upstream response started) and records why. */
+    private void refuse(io.netty.handler.codec.http.FullHttpResponse resp, String message, PolicyDecision decision) {
+        int status = resp.status().code();
         if (up != null) {
             up.attach(null);
             up.channel().close();
@@ -587,7 +777,6 @@ public final class Exchange implements UpstreamListener {
         for (HttpContent c : held) c.release();
         held.clear();
         boolean close = !requestComplete || !clientKeepAlive;
-        var resp = ErrorResponses.of(status, message, close);
         rec.response(status, resp.status().reasonPhrase(), "HTTP/1.1", resp.headers());
         rec.responseBody().add(resp.content());
         rec.responseEnd(null);

@@ -2,6 +2,7 @@ package dev.traffic.proxy.internal;
 
 import dev.traffic.proxy.Inspection;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowKind;
@@ -47,6 +48,8 @@ public final class FlowRecorder {
     private Instant responseEnd;
     private final List<Finding> findings = new ArrayList<>();
     private final List<WsMessage> messages = new ArrayList<>();
+    private final List<Decision> decisions = new ArrayList<>(0);
+    private final List<String> credentials = new ArrayList<>(0);
     private String error;
     private boolean started;
     private boolean announcePending;
@@ -166,6 +169,10 @@ public final class FlowRecorder {
     public void policy(PolicyDecision p) { flow.policy(p); }
     public void tunnel(TunnelInfo t) { flow.tunnel(t); }
     public void findings(List<Finding> f) { findings.addAll(f); }
+    /** Adds lines to the flow's decision trace (the request stages', in order). */
+    public void decisions(List<Decision> d) { decisions.addAll(d); }
+    /** Adds the names of brokered credentials injected into the request (never values). */
+    public void credentials(List<String> c) { credentials.addAll(c); }
 
     /** Keeps the first error: later ones are usually consequences. */
     public void error(String message) {
@@ -203,6 +210,8 @@ public final class FlowRecorder {
         }
         if (!messages.isEmpty()) flow.messages(messages);
         flow.findings(findings).error(error).end(now);
+        if (!decisions.isEmpty()) flow.decisions(decisions);
+        if (!credentials.isEmpty()) flow.credentials(credentials);
         Flow f = flow.build();
         try {
             px.config().sink().ended(f);

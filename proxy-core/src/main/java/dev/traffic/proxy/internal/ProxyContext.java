@@ -24,6 +24,7 @@ public final class ProxyContext implements AutoCloseable {
     private final Transport transport;
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private final ExecutorService inspection;
+    private final dev.traffic.proxy.stage.StageChain stages;
     private final LongAdder sinkBackpressure = new LongAdder();
     private final EagerTlsPorts eagerTlsPorts;
     private volatile boolean draining;
@@ -33,6 +34,7 @@ public final class ProxyContext implements AutoCloseable {
         this.tls = tls;
         this.eagerTlsPorts = new EagerTlsPorts(config.eagerTlsPorts());
         this.transport = transport;
+        this.stages = new dev.traffic.proxy.stage.StageChain(config.stages());
         this.policy = new PolicyGate(config.hostRules(), config.allowLinkLocal());
         for (int p : config.extraOwnPorts()) policy.addOwnPort(p);
         AtomicInteger n = new AtomicInteger();
@@ -45,6 +47,8 @@ public final class ProxyContext implements AutoCloseable {
 
     public ProxyConfig config() { return config; }
     public TlsContexts tls() { return tls; }
+    /** The request stages every admitted request runs through. */
+    public dev.traffic.proxy.stage.StageChain stages() { return stages; }
     EagerTlsPorts eagerTlsPorts() { return eagerTlsPorts; }
     public PolicyGate policy() { return policy; }
     public HostResolver resolver() { return resolver; }
