@@ -60,7 +60,7 @@ public final class FlowFields {
      */
     public static final java.util.Set<String> QUERYABLE = java.util.Set.of(SEQ, TIME, ID, SESSION, KIND, CLIENT, METHOD,
             SCHEME, HOST, PORT, PATH, QUERY, URL, STATUS, VERSION, HEADER_NAME, CTYPE, REQ_CTYPE, REQ_SIZE, RESP_SIZE,
-            DURATION, ERROR, POLICY, FLAG, SEVERITY, RULE, BODY, TEXT);
+            DURATION, ERROR, POLICY, FLAG, SEVERITY, RULE, ACTION, STAGE, CREDENTIAL, BODY, TEXT);
 
     /** Fields {@code --facet} can count. */
     public static final java.util.List<String> FACETS = java.util.List.of(HOST, STATUS, METHOD, CLIENT);
