@@ -1,6 +1,6 @@
 package dev.traffic.proxy.internal;
 
-import dev.traffic.proxy.HostGlob;
+import dev.traffic.match.HostGlob;
 import dev.traffic.model.FlowKind;
 import dev.traffic.model.FlowRequest;
 import dev.traffic.model.Header;
