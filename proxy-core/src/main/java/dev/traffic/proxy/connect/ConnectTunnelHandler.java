@@ -14,7 +14,7 @@ import dev.traffic.proxy.tls.InterceptedTlsSetup;
 import dev.traffic.proxy.tls.TlsContexts;
 import dev.traffic.proxy.upstream.UpstreamFailures;
 
-import dev.traffic.proxy.HostGlob;
+import dev.traffic.match.HostGlob;
 import dev.traffic.model.FlowKind;
 import dev.traffic.model.FlowRequest;
 import dev.traffic.model.Header;
