@@ -93,7 +93,7 @@ final class FlowViews {
             headers(r.putArray("headers"), rq.headers());
             headers(r.putArray("trailers"), rq.trailers());
             r.set("body", BodyView.of(rq.body(), rq.header("content-encoding"), rq.header("content-type")));
-            n.put("curl", CurlCommand.of(rq));
+            n.put("curl", CurlQuoting.of(rq));
         }
         if (rs != null) {
             ObjectNode r = n.putObject("response");

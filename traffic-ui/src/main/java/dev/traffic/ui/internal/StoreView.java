@@ -70,7 +70,9 @@ final class StoreView implements AutoCloseable {
         StoreReader r = reader(false);
         IndexSearcher s = r.indexSearcher();
         Query lq = q.toLucene();
-        FieldDoc after = parseCursor(cursor);
+        // the doc id breaks ties between equal sort values; (time, seq) never ties but with the cursor's
+        // own flow, and the largest doc id skips that one (ids past the reader are refused)
+        FieldDoc after = parseCursor(cursor, Math.max(0, s.getIndexReader().maxDoc() - 1));
         List<Flow> out = new ArrayList<>();
         int scanned = 0;
         boolean more = true;
@@ -98,14 +100,14 @@ final class StoreView implements AutoCloseable {
         return new Page(out, next, total, paused, List.copyOf(r.warnings()));
     }
 
-    private static FieldDoc parseCursor(String cursor) {
+    private static FieldDoc parseCursor(String cursor, int lastDoc) {
         if (cursor == null || cursor.isEmpty()) return null;
         int dot = cursor.indexOf('.');
         try {
             if (dot < 0) throw new NumberFormatException();
             long time = Long.parseLong(cursor.substring(0, dot));
             long seq = Long.parseLong(cursor.substring(dot + 1));
-            return new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {time, seq});
+            return new FieldDoc(lastDoc, Float.NaN, new Object[] {time, seq});
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad cursor '" + cursor + "' (expected TIME.SEQ as returned in 'next')");
         }

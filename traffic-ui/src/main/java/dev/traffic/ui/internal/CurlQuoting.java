@@ -12,13 +12,13 @@ import java.util.Set;
  * text in single quotes, anything with control characters (terminal escapes) in $'...' with the
  * controls written as \xHH, so pasting the command can neither run nor print anything it should not.
  */
-final class CurlCommand {
+public final class CurlQuoting {
     /** Headers curl sets itself or that would be wrong to replay verbatim. */
     private static final Set<String> SKIP = Set.of("host", "content-length", "connection", "transfer-encoding", "proxy-connection",
             "proxy-authorization", "keep-alive", "te", "upgrade");
     private static final int BODY_LIMIT = 64 * 1024;
 
-    private CurlCommand() {}
+    private CurlQuoting() {}
 
     static String of(FlowRequest rq) {
         StringBuilder b = new StringBuilder("curl");
@@ -41,7 +41,7 @@ final class CurlCommand {
         return b.toString();
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         boolean plain = true;
         for (int i = 0; i < s.length() && plain; i++) {
             char c = s.charAt(i);
