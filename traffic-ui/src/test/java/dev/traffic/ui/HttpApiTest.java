@@ -165,7 +165,7 @@ class HttpApiTest {
         try (java.net.Socket sock = new java.net.Socket("127.0.0.1", open.address().getPort())) {
             sock.getOutputStream().write("GET /api/flows HTTP/1.1\r\nHost: evil.example:8082\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String status = new java.io.BufferedReader(new java.io.InputStreamReader(sock.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            assertThat(status).isEqualTo("HTTP/1.1 421 Misdirected Request");
+            assertThat(status).startsWith("HTTP/1.1 421");
         }
         HttpResponse<String> cross = http.send(HttpRequest.newBuilder(URI.create(base(open) + "/api/flows")).header("Sec-Fetch-Site", "cross-site").build(),
                 HttpResponse.BodyHandlers.ofString());
