@@ -236,6 +236,7 @@
       // keep what the reader is looking at where it is
       if (before > 0) scroller.scrollTop = before + tr.offsetHeight;
       document.body.setAttribute('data-live-seq', String(f.seq));
+      document.body.setAttribute('data-live-at', String(Date.now()));
     });
     events.addEventListener('reload', () => { if (gen === listGeneration) loadList(q); });
   }
