@@ -101,7 +101,7 @@ class PolicyRulesTest {
         assertThat(del.refused()).isTrue();
         assertThat(del.refusal().status()).isEqualTo(403);
         assertThat(del.refusal().rule()).isEqualTo("no-delete");
-        assertThat(del.refusal().reason()).isEqualTo("no deletes here");
+        assertThat(del.refusal().reason()).isEqualTo("blocked by request rule 'no-delete': no deletes here");
         assertThat(del.decisions()).containsExactly(new dev.traffic.model.Decision("rules", "no-delete", "block", "no deletes here"));
         StageOutcome put = s.decide(input("PUT", "a.test", "/x"));
         assertThat(put.refused()).isFalse();
