@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.index.BodyText;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowRequest;
@@ -53,6 +54,12 @@ final class FlowFormat {
             b.append(colour ? "\u001b[1;31m" + fl + RESET : fl);
         }
         if (f.policy().action() == dev.traffic.model.PolicyDecision.Action.BLOCK) b.append(" BLOCKED");
+        // the decisive lines of the trace (a plain allow is the default and says nothing)
+        for (Decision d : f.decisions()) {
+            if ("allow".equals(d.action())) continue;
+            b.append(' ').append(TerminalText.field(d.action())).append('=').append(TerminalText.field(d.rule() == null ? d.stage() : d.rule()));
+        }
+        if (!f.credentials().isEmpty()) b.append(" creds=").append(TerminalText.field(String.join(",", f.credentials())));
         if (f.error() != null) b.append(" error=\"").append(TerminalText.field(f.error())).append('"');
         return b.toString();
     }
@@ -92,6 +99,13 @@ final class FlowFormat {
         for (Finding x : f.findings()) {
             out.println(TerminalText.field("finding  " + (x.severity() == null ? "?" : x.severity().label()) + " " + x.rule() + " at " + x.location()
                     + (x.fingerprint() == null ? "" : " fp=" + x.fingerprint()) + (x.detail() == null ? "" : " - " + x.detail())));
+        }
+        for (Decision d : f.decisions()) {
+            out.println(TerminalText.field("decision " + d.stage() + (d.rule() == null ? "" : " rule " + d.rule()) + ": " + d.action()
+                    + (d.reason() == null ? "" : " - " + d.reason())));
+        }
+        if (!f.credentials().isEmpty()) {
+            out.println(TerminalText.field("brokered " + String.join(", ", f.credentials())) + " (credential names; values are never recorded)");
         }
         FlowRequest rq = f.request();
         if (rq != null) {

@@ -35,7 +35,14 @@ public final class FlowFields {
     public static final String POLICY = "policy";
     public static final String FLAG = "flag";
     public static final String SEVERITY = "severity";
+    /** Host-policy rule, finding rules and the rules named in the decision trace. */
     public static final String RULE = "rule";
+    /** Actions in the decision trace ("allow", "block", "flag", "alert", "inject", "refuse"). */
+    public static final String ACTION = "action";
+    /** Stages in the decision trace ("rules", "inspection", "credentials", "admission"). */
+    public static final String STAGE = "stage";
+    /** Names of the brokered credentials injected into the request (never values). */
+    public static final String CREDENTIAL = "credential";
     public static final String BODY = "body";
     public static final String TEXT = "text";
     /** Stored only: where the FLOW record is (segment first seq, offset). */
