@@ -214,5 +214,16 @@ class HttpApiTest {
         JsonNode s = json.readTree(get("/api/integrity").body());
         assertThat(s.get("keyFingerprint").asText()).hasSize(32);
         assertThat(s.get("lastCheckpoint").get("size").asLong()).isEqualTo(1_209);
+        assertThat(s.get("state").asText()).isEqualTo("never"); // verification runs on demand only
+        assertThat(json.readTree(get("/api/integrity?refresh=1").body()).get("state").asText()).isIn("running", "ok");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        JsonNode done;
+        do {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition until the deadline
+            done = json.readTree(get("/api/integrity").body());
+        } while (done.get("state").asText().equals("running") && System.nanoTime() < deadline);
+        assertThat(done.get("state").asText()).isEqualTo("ok");
+        assertThat(done.get("flowsVerified").asLong()).isEqualTo(1_209);
+        assertThat(done.get("problemCount").asInt()).isZero();
     }
 }

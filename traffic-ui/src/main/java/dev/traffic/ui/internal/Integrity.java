@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The integrity banner: {@code traffic verify}'s result for the store, computed on a background
- * thread the first time it is asked for and again on demand, plus what is cheap to show at once
+ * thread on demand, plus what is cheap to show at once
  * (the last checkpoint and the signer key's fingerprint).
  */
 final class Integrity implements AutoCloseable {
@@ -36,9 +36,12 @@ final class Integrity implements AutoCloseable {
         this.seals = seals;
     }
 
-    /** The state; starts a verification when none ran yet or {@code refresh} asks for a new one. */
+    /**
+     * The state; {@code refresh} starts a verification (on demand only: over a million flows it reads
+     * the whole journal for minutes, which must not compete with the proxy or the reviewer's clicks).
+     */
     synchronized ObjectNode status(boolean refresh) throws IOException {
-        if (!running && (refresh || (report == null && failure == null))) {
+        if (!running && refresh) {
             running = true;
             worker.execute(this::verify);
         }

@@ -38,6 +38,8 @@ public final class Routes implements HttpHandler, AutoCloseable {
     private final StoreLayout layout;
     private final AccessGate gate;
     private final StoreView view;
+    /** Facets and the session view scan every match: their own reader, so a list or a flow never waits behind them. */
+    private final StoreView aggregates;
     private final FlowSeals seals;
     private final Integrity integrity;
     private final LiveFeed live;
@@ -46,9 +48,13 @@ public final class Routes implements HttpHandler, AutoCloseable {
         this.layout = layout;
         this.gate = new AccessGate(access, loopback);
         this.view = new StoreView(layout);
+        this.aggregates = new StoreView(layout);
         this.seals = new FlowSeals(layout);
         this.integrity = new Integrity(layout, seals);
-        this.live = new LiveFeed(layout, seq -> view.grew());
+        this.live = new LiveFeed(layout, seq -> {
+            view.grew();
+            aggregates.grew();
+        });
     }
 
     /** Opens the store (failing here, with the store's own message, when there is none) and starts following it. */
@@ -88,10 +94,10 @@ public final class Routes implements HttpHandler, AutoCloseable {
             flows(ex, p);
         } else if (path.equals("/api/facets")) {
             FlowQuery q = query(p);
-            Map<String, Map<String, Long>> f = view.facets(q);
+            Map<String, Map<String, Long>> f = aggregates.facets(q);
             Responses.json(ex, 200, f == null ? Map.of("unavailable", "this filter needs a per-flow test (regex or body): counts by facet are not computed") : f);
         } else if (path.equals("/api/session")) {
-            Responses.json(ex, 200, view.session(query(p)));
+            Responses.json(ex, 200, aggregates.session(query(p)));
         } else if (path.equals("/api/integrity")) {
             Responses.json(ex, 200, integrity.status(p.containsKey("refresh")));
         } else if (path.equals("/api/events")) {
@@ -299,6 +305,7 @@ public final class Routes implements HttpHandler, AutoCloseable {
         live.close();
         integrity.close();
         view.close();
+        aggregates.close();
     }
 
     static class BadRequest extends RuntimeException {

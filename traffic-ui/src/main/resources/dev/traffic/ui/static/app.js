@@ -132,6 +132,7 @@
 
   async function loadList(q) {
     const gen = ++listGeneration;
+    const started = performance.now();
     shownQuery = q;
     nextCursor = null;
     selected = -1;
@@ -156,6 +157,9 @@
     status(r.body);
     startLive(q, gen);
     loadFacets(q, gen);
+    // for the benchmark (bench/scripts/ui-perf.sh): since navigation start, and since this load started
+    document.body.setAttribute('data-list-ms', String(Math.round(performance.now())));
+    document.body.setAttribute('data-list-load-ms', String(Math.round(performance.now() - started)));
     document.body.setAttribute('data-list-ready', String(gen));
   }
 
@@ -246,6 +250,7 @@
     if (gen !== listGeneration) return;
     const box = $('facets');
     clear(box);
+    document.body.setAttribute('data-facets-ready', String(gen));
     if (r.status !== 200) return;
     if (r.body.unavailable) {
       box.appendChild(el('p', { class: 'note' }, r.body.unavailable));
@@ -397,6 +402,7 @@
         ['upstream subject', t.upstreamSubject], ['upstream issuer', t.upstreamIssuer], ['upstream cert SHA-256', t.upstreamFingerprintSha256]])));
     }
     if (f.tunnelInfo) view.appendChild(panel('tunnel', kv([['bytes up', f.tunnelInfo.bytesUp], ['bytes down', f.tunnelInfo.bytesDown], ['passthrough', String(f.tunnelInfo.passthrough)], ['outcome', f.tunnelInfo.outcome]])));
+    document.body.setAttribute('data-detail-ms', String(Math.round(performance.now())));
     document.body.setAttribute('data-detail-ready', f.id);
   }
 
@@ -515,7 +521,7 @@
     else if (s.state === 'ok') text = '✔ record intact: ' + s.flowsVerified.toLocaleString('en') + ' flows verified' + (s.warnings.length ? ' (' + s.warnings.length + ' warning' + (s.warnings.length > 1 ? 's' : '') + ')' : '');
     else if (s.state === 'failed') text = '✘ verify FAILED: ' + s.problemCount + ' problem(s), first: ' + s.problems[0];
     else if (s.state === 'error') text = 'verify could not run: ' + s.error;
-    else text = 'not verified yet';
+    else text = 'record not verified in this session';
     const cp = s.lastCheckpoint ? ' · last checkpoint ' + s.lastCheckpoint.size + ' at ' + s.lastCheckpoint.time : '';
     $('integrity-text').textContent = text + cp + (s.keyFingerprint ? ' · key ' + s.keyFingerprint.substring(0, 16) : '');
     box.setAttribute('title', [].concat(s.problems || [], s.warnings || []).join('\n') + (s.checkedAt ? '\nchecked at ' + s.checkedAt : ''));
