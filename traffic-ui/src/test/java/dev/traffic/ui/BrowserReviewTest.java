@@ -141,6 +141,7 @@ class BrowserReviewTest {
         assertThat(b.getAttribute("data-kind")).isEqualTo("json");
         assertThat(b.getText()).contains("\"greeting\" : \"hello-json-fixture\"").contains("content-encoding gzip (decoded)");
         assertThat(text("#detail-view")).contains("✔ verified");
+        browser.js("document.getElementById('seal-mark').scrollIntoView()");
         browser.screenshot("detail.png");
     }
 
