@@ -49,6 +49,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
     @Mixin DetectOptions detect;
+    @Mixin CredentialOptions credentials;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -152,6 +153,7 @@ public final class ProxyCommand implements Callable<Integer> {
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         dev.traffic.detect.Alerter alerter = detect.apply(b);
+        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -198,6 +200,7 @@ public final class ProxyCommand implements Callable<Integer> {
         if (adminServer != null) adminServer.close();
         sink.close();
         if (alerter != null) alerter.close();
+        if (broker != null) broker.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;

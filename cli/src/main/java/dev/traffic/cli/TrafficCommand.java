@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             ScanCommand.class,
             dev.traffic.cli.doctor.DoctorCommand.class,
             CdsTrainCommand.class,
+            CredentialsCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;

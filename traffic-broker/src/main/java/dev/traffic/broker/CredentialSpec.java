@@ -15,6 +15,7 @@ import java.util.Set;
  * @param placeholderKeyId AWS only: the placeholder access key id
  * @param methods     upper-case methods allowed, empty = all
  * @param paths       path globs allowed ({@code *} within a segment, {@code **} across), empty = all
+ * @param envName     the sandbox's variable for the placeholder ({@code traffic credentials env}), e.g. GITHUB_TOKEN
  */
 public record CredentialSpec(
         String name,
@@ -28,7 +29,8 @@ public record CredentialSpec(
         SecretRef value,
         SecretRef awsKeyId,
         SecretRef awsSessionToken,
-        GitHubApp githubApp) {
+        GitHubApp githubApp,
+        String envName) {
 
     public enum Kind { TOKEN, AWS, GITHUB_APP }
 

@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class CredentialsConfig {
     private static final Set<String> ENTRY_KEYS = Set.of("name", "valueFrom", "placeholder", "hosts", "methods", "paths",
-            "inject", "aws", "githubApp");
+            "inject", "aws", "githubApp", "env");
 
     private CredentialsConfig() {}
 
@@ -125,7 +125,7 @@ public final class CredentialsConfig {
             if (!pk.matches("[A-Z0-9]{16,128}")) throw new IllegalArgumentException("placeholder.accessKeyId must look like an access key id (16-128 of A-Z, 0-9), got '" + pk + "'");
             checkPlaceholder(ps);
             return new CredentialSpec(name, CredentialSpec.Kind.AWS, ps, pk, List.copyOf(hosts), Set.copyOf(methods), List.copyOf(paths),
-                    null, secret, keyId, session, null);
+                    null, secret, keyId, session, null, null);
         }
         String placeholder = n.hasNonNull("placeholder") ? n.get("placeholder").asText() : defaultPlaceholder(name);
         if (n.hasNonNull("placeholder") && !n.get("placeholder").isValueNode()) throw new IllegalArgumentException("placeholder must be a string");
@@ -152,11 +152,19 @@ public final class CredentialsConfig {
                 throw new IllegalArgumentException("githubApp.apiUrl: expected an http(s) URL, got '" + api + "'");
             }
             return new CredentialSpec(name, CredentialSpec.Kind.GITHUB_APP, placeholder, null, List.copyOf(hosts), Set.copyOf(methods),
-                    List.copyOf(paths), inject, null, null, null, new CredentialSpec.GitHubApp(appId, inst, key, api));
+                    List.copyOf(paths), inject, null, null, null, new CredentialSpec.GitHubApp(appId, inst, key, api), envName(n, name));
         }
         SecretRef value = ref(n.get("valueFrom"), "valueFrom", baseDir, true);
         return new CredentialSpec(name, CredentialSpec.Kind.TOKEN, placeholder, null, List.copyOf(hosts), Set.copyOf(methods),
-                List.copyOf(paths), inject, value, null, null, null);
+                List.copyOf(paths), inject, value, null, null, null, envName(n, name));
+    }
+
+    /** The sandbox variable for the placeholder: {@code env:}, else NAME_TOKEN upper-cased (github -> GITHUB_TOKEN). */
+    private static String envName(JsonNode n, String name) {
+        String e = text(n, "env");
+        if (e == null) return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_") + "_TOKEN";
+        if (!e.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException("env: not a variable name '" + e + "'");
+        return e;
     }
 
     /** The placeholder a credential gets when none is written: stable, recognisable, never a real token shape. */
