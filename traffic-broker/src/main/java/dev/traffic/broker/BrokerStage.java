@@ -42,7 +42,9 @@ import java.util.concurrent.CompletionStage;
  *       sent none. A compressed request body is forwarded unchanged and the decision trace says so.</li>
  *   <li>AWS: the request must carry a SigV4 header signature by the placeholder pair; it is
  *       verified, then re-signed with the real pair (same date, region, service, signed headers).
- *       Presigned URLs, streaming payload signatures and SigV4A are refused (403 with the reason).</li>
+ *       Presigned URLs, signed streaming payloads ({@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}, chunk
+ *       signatures) and SigV4A are refused (403 with the reason); {@code STREAMING-UNSIGNED-PAYLOAD-TRAILER}
+ *       (only the head is signed) is re-signed like any other request.</li>
  *   <li>The placeholder sent anywhere else is not replaced and is a {@code credential-out-of-scope}
  *       finding (high; refused when {@code blockOutOfScope}); a method or path outside the
  *       credential's narrowing is refused with 403.</li>
@@ -146,7 +148,17 @@ public final class BrokerStage implements RequestStage {
                 }
                 continue;
             }
-            if (where == null && c.inject() == null) continue;
+            if (where == null && c.inject() == null) {
+                // not in the head or the held prefix; the body past the scan window may still hold it
+                if (r.body().truncated() && uncompressed(r) && c.allows(r.method(), r.path())) {
+                    String v = c.kind() == CredentialSpec.Kind.GITHUB_APP ? apps.cached(c) : vault.get(c.name()).token();
+                    if (v != null) {
+                        out.put(c.placeholder(), v);
+                        back.put(v, c.placeholder());
+                    }
+                }
+                continue;
+            }
             if (!c.allows(r.method(), r.path())) {
                 String reason = "credential " + c.name() + " does not allow " + r.method() + " " + (r.path() == null ? "/" : r.path())
                         + " (rule credentials." + c.name() + ")";
@@ -169,12 +181,19 @@ public final class BrokerStage implements RequestStage {
             used.add(c.name());
             decisions.add(new Decision(NAME, c.name(), "inject", "credential " + c.name() + " injected for " + r.host()));
         }
-        if (used.isEmpty()) return findings.isEmpty() ? StageOutcome.PROCEED : StageOutcome.proceed(findings, decisions);
+        if (used.isEmpty() && out.isEmpty()) return findings.isEmpty() ? StageOutcome.PROCEED : StageOutcome.proceed(findings, decisions);
 
         StreamRewriter tail = null;
         if (!out.isEmpty()) {
             Replacer rep = new Replacer(out);
+            FlowRequest before = fwd;
             fwd = replaceHead(fwd, rep);
+            // an upstream echoing the Basic header would hand back the encoded secret: map it back too
+            String was = before.header("authorization");
+            String now = fwd.header("authorization");
+            if (was != null && now != null && !was.equals(now) && basic(was) != null && basic(now) != null) {
+                back.put(now.substring(6).trim(), was.substring(6).trim());
+            }
             for (CredentialSpec c : injects) fwd = inject(fwd, c.inject(), out.get(c.placeholder()));
             String coding = fwd.header("content-encoding");
             byte[] prefix = fwd.body().recorded();
@@ -323,7 +342,9 @@ public final class BrokerStage implements RequestStage {
             return AwsResult.refuse(c, "the request is not signed by the placeholder key pair (sign with the placeholder access key id)");
         }
         String declared = r.header("x-amz-content-sha256");
-        if (declared != null && declared.trim().startsWith("STREAMING-")) {
+        // signed streaming (each chunk signed with the previous signature) cannot be re-signed here;
+        // STREAMING-UNSIGNED-PAYLOAD-TRAILER (the AWS CLI v2's uploads) signs the head only, so it can
+        if (declared != null && declared.trim().startsWith("STREAMING-") && !declared.trim().equals("STREAMING-UNSIGNED-PAYLOAD-TRAILER")) {
             return AwsResult.refuse(c, "streaming payload signatures (" + declared.trim() + ") are not supported;"
                     + " disable chunked signing (e.g. an unsigned or precomputed payload hash)");
         }
@@ -365,6 +386,11 @@ public final class BrokerStage implements RequestStage {
     }
 
     // ---- small helpers -------------------------------------------------------------------------
+
+    private static boolean uncompressed(FlowRequest r) {
+        String c = r.header("content-encoding");
+        return c == null || c.trim().equalsIgnoreCase("identity");
+    }
 
     /** The decoded credentials of a Basic header value, or null. */
     static String basic(String v) {
