@@ -32,7 +32,7 @@ public final class CredentialsCheck implements DoctorCheck {
     /** Credential-shaped names beyond the list: *_TOKEN, *_SECRET, *_SECRET_KEY, *_API_KEY, *_PASSWORD, *_ACCESS_KEY. */
     private static final Pattern SHAPED = Pattern.compile(".*(_TOKEN|_SECRET|_SECRET_KEY|_API_KEY|_APIKEY|_PASSWORD|_PASSWD|_ACCESS_KEY)");
 
-    /** The credential broker's placeholders (docs/how-to/credential-broker.md): not secrets. */
+    /** The credential broker's placeholders (docs/how-to/give-the-sandbox-placeholders.md): not secrets. */
     static final String PLACEHOLDER_PREFIX = "traffic-placeholder-";
     static final String AWS_PLACEHOLDER_PREFIX = "AKIATRAFFIC";
     private static final Pattern PLACEHOLDER = Pattern.compile("traffic-placeholder-[A-Za-z0-9.-]{1,64}|AKIATRAFFIC[A-Z0-9]{5,117}");
