@@ -131,7 +131,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     /**
      * Off by default: 400 handshakes cost about 9 s of one core at start, and the measured effect on
-     * the first request to a new host stayed within the benchmark's noise (README, Performance).
+     * the first request to a new host stayed within the benchmark's noise (docs/performance/proxy-harness-2026-11-27.md).
      */
     static final int DEFAULT_WARM_UP = 0;
 
