@@ -45,10 +45,12 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin AdminOption admin;
     @Mixin LogFormatOption logFormat;
     @Mixin StoreOptionsMixin storeOptions;
+    @Mixin IndexerOption indexer;
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
     @Mixin DetectOptions detect;
+    @Mixin RulesOptions requestRules;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -152,6 +154,7 @@ public final class ProxyCommand implements Callable<Integer> {
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         dev.traffic.detect.Alerter alerter = detect.apply(b);
+        requestRules.apply(b, detect.policy, alerter);
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -162,6 +165,7 @@ public final class ProxyCommand implements Callable<Integer> {
             metrics.storeQueueDepth(fs::queueDepth);
             fs.onFsync(metrics::storeFsync);
         }
+        indexer.start(sink, data.dataDir(), metrics);
         InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
         Duration graceDuration = Values.duration("--grace", grace);
@@ -197,6 +201,7 @@ public final class ProxyCommand implements Callable<Integer> {
         server.awaitTermination();
         if (adminServer != null) adminServer.close();
         sink.close();
+        indexer.close();
         if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
@@ -226,7 +231,7 @@ public final class ProxyCommand implements Callable<Integer> {
     FlowSink openSink() throws java.io.IOException {
         if (noRecord) return new LogFlowSink();
         Logger checkpoints = LoggerFactory.getLogger("traffic.checkpoint");
-        dev.traffic.store.StoreOptions o = storeOptions.toOptions().withCheckpointListener(cp -> checkpoints.info(cp.line()));
+        dev.traffic.store.StoreOptions o = indexer.apply(storeOptions.toOptions()).withCheckpointListener(cp -> checkpoints.info(cp.line()));
         dev.traffic.store.FlowStore store = dev.traffic.store.FlowStore.open(data.storeDir(), o);
         for (String w : store.recoveryWarnings()) log.warn("store recovery: {}", w);
         log.info("recording to {} (session {}, fsync every {} ms, on store failure: {})", data.storeDir(), store.session(),
