@@ -257,9 +257,12 @@ public final class ProxyCommand implements Callable<Integer> {
         try {
             for (String g : insecureUpstream) b.insecureUpstream(g);
             for (String g : passthrough) b.passthrough(g);
-            b.upstreamProxy(upstreamProxy != null
+            UpstreamProxySettings via = (upstreamProxy != null
                     ? UpstreamProxySettings.explicit(upstreamProxy, System.getenv())
-                    : UpstreamProxySettings.fromEnvironment(System.getenv()));
+                    : UpstreamProxySettings.fromEnvironment(System.getenv()))
+                    .withoutOwnListener(Values.hostPort("--listen", listen), log::warn);
+            log.info("upstream proxy: {}", via.describe());
+            b.upstreamProxy(via);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
