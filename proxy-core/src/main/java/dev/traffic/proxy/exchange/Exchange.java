@@ -5,7 +5,8 @@ import dev.traffic.proxy.client.RequestLine;
 import dev.traffic.proxy.net.ReadGate;
 import dev.traffic.proxy.net.Target;
 import dev.traffic.proxy.policy.ErrorResponses;
-import dev.traffic.proxy.policy.PolicyGate;
+import dev.traffic.proxy.policy.Admission;
+import dev.traffic.proxy.policy.Refusals;
 import dev.traffic.proxy.policy.RefusalResponses;
 import dev.traffic.proxy.record.FlowRecorder;
 import dev.traffic.proxy.server.ProxyContext;
@@ -15,7 +16,6 @@ import dev.traffic.proxy.upstream.UpstreamFailures;
 import dev.traffic.proxy.upstream.UpstreamKey;
 import dev.traffic.proxy.upstream.UpstreamListener;
 
-import dev.traffic.proxy.RecordingMode;
 import dev.traffic.proxy.stage.StageChain;
 import dev.traffic.model.Header;
 import dev.traffic.stage.Refusal;
@@ -45,7 +45,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,16 +138,11 @@ public final class Exchange implements UpstreamListener {
         if (!stages.isEmpty()) rec.startHeld(recordedHead); // write-ahead once the stages said what to record
         else rec.start(recordedHead);
 
-        if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
-            refuse(503, "recording unavailable", null);
+        // inside a tunnel the CONNECT's admission covers the name (and the address: the target is resolved)
+        Admission.Refused no = px.admission().checkHead(target.host(), session.tunnelTarget() != null);
+        if (no != null) {
+            refuse(no.status(), no.message(), no.decision());
             return;
-        }
-        if (session.tunnelTarget() == null) { // inside a tunnel the CONNECT was already checked
-            PolicyGate.Refusal r = px.policy().checkName(target.host());
-            if (r != null) {
-                refuse(403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
-                return;
-            }
         }
         teTrailers = head.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
         webSocket = WsUpgrade.isRequest(head);
@@ -334,6 +328,7 @@ public final class Exchange implements UpstreamListener {
         if (state != State.STAGES) return;
         clientGate.resume(ReadGate.INSPECTING);
         if (e != null) {
+            rec.withholdUnscanned(); // the failed stages are not asked again what to record
             Throwable c = UpstreamFailures.unwrap(e);
             refuse(503, c instanceof StageChain.StageFailure ? c.getMessage() : "request stages failed: " + c, null);
             return;
@@ -460,40 +455,23 @@ public final class Exchange implements UpstreamListener {
 
     private void beginConnect() {
         state = State.CONNECTING;
-        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
-        if (target.address() != null || via != null) {
-            acquire(true);
-            return;
-        }
-        CompletableFuture<InetAddress> f = px.resolver().resolve(target.host());
-        if (f.isDone()) { // a cached answer (every plain-HTTP request after the first): no hop through the task queue
-            InetAddress a = null;
-            Throwable err = null;
-            try {
-                a = f.join();
-            } catch (RuntimeException e) {
-                err = e;
-            }
-            resolved(a, err);
+        CompletableFuture<Admission.Destination> f = px.admission().checkDestination(target);
+        if (f.isDone()) { // no lookup, or a cached answer (every plain-HTTP request after the first): no hop
+            admitted(f.join());
             return;
         }
         clientGate.pause(ReadGate.WAITING_UPSTREAM);
         Channel ch = client;
-        f.whenComplete((a, e) -> ch.eventLoop().execute(() -> resolved(a, e)));
+        f.whenComplete((d, e) -> ch.eventLoop().execute(() -> admitted(d)));
     }
 
-    private void resolved(InetAddress address, Throwable e) {
+    private void admitted(Admission.Destination d) {
         if (state != State.CONNECTING) return;
-        if (e != null) {
-            fail(UpstreamFailures.describe(e, target));
+        if (d.refused() != null) {
+            refuse(d.refused().status(), d.refused().message(), d.refused().decision());
             return;
         }
-        PolicyGate.Refusal r = px.policy().checkAddress(target.host(), address, target.port());
-        if (r != null) {
-            refuse(403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
-            return;
-        }
-        target = target.withAddress(address);
+        target = d.target();
         acquire(true);
     }
 
@@ -786,15 +764,10 @@ public final class Exchange implements UpstreamListener {
             up.channel().close();
             up = null;
         }
-        if (decision != null) rec.policy(decision);
-        if (status >= 500 || decision == null) rec.error(message);
-        px.config().events().requestRefused(status, message);
         for (HttpContent c : held) c.release();
         held.clear();
         boolean close = !requestComplete || !clientKeepAlive;
-        rec.response(status, resp.status().reasonPhrase(), "HTTP/1.1", resp.headers());
-        rec.responseBody().add(resp.content());
-        rec.responseEnd(null);
+        Refusals.record(px, rec, status, message, decision, resp.headers(), resp.content());
         if (close) clientKeepAlive = false;
         state = State.REFUSED;
         responseComplete = true;
