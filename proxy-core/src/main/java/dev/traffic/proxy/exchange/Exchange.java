@@ -74,6 +74,8 @@ public final class Exchange implements UpstreamListener {
 
     private enum State { NEW, STAGES, CONNECTING, FORWARDING, REFUSED, DONE }
 
+    private enum Response { NONE, INTERIM, STARTED, COMPLETE }
+
     private final ProxyContext px;
     private final Channel client;
     private final ReadGate clientGate;
@@ -88,9 +90,8 @@ public final class Exchange implements UpstreamListener {
     private FlowRequest recordedHead;
     private boolean clientKeepAlive;
     private boolean requestComplete;
-    private boolean responseStarted;
-    private boolean responseComplete;
-    private boolean interim;
+    /** How far the response to the client got: NONE, a 1xx passing (INTERIM), the final head sent (STARTED), COMPLETE. */
+    private Response response = Response.NONE;
     private boolean closeClientAfter;
     private boolean upstreamKeepAlive;
     private boolean bodySent;
@@ -119,6 +120,11 @@ public final class Exchange implements UpstreamListener {
         this.session = session;
         String addr = session.clientAddress();
         this.rec = new FlowRecorder(px, addr, dev.traffic.model.FlowKind.HTTP);
+    }
+
+    /** The final response head went to the client: the exchange can no longer answer for itself. */
+    private boolean responseStarted() {
+        return response == Response.STARTED || response == Response.COMPLETE;
     }
 
     public String flowId() {
@@ -204,7 +210,7 @@ public final class Exchange implements UpstreamListener {
             case FORWARDING -> writeUpstream(c);
             default -> {
                 c.release();
-                if (last && state == State.REFUSED && responseComplete) done();
+                if (last && state == State.REFUSED && response == Response.COMPLETE) done();
             }
         }
     }
@@ -220,7 +226,7 @@ public final class Exchange implements UpstreamListener {
             done();
             return;
         }
-        if (responseStarted) {
+        if (responseStarted()) {
             rec.error(why);
             abort();
             client.close();
@@ -247,11 +253,11 @@ public final class Exchange implements UpstreamListener {
     /** The client connection went away. */
     public void clientClosed() {
         if (state == State.DONE) return;
-        if (px.draining() && !responseComplete) {
+        if (px.draining() && response != Response.COMPLETE) {
             // the grace period ran out and shutdown closed the connection (or the client left meanwhile)
             rec.error("proxy shut down before the response completed");
         } else {
-            rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+            rec.error(response == Response.COMPLETE ? "client closed the connection" : "client closed the connection before the response completed");
         }
         abort();
     }
@@ -557,7 +563,7 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             if (r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101) {
-                interim = true;
+                response = Response.INTERIM;
                 HopByHop.strip(r.headers());
                 r.setProtocolVersion(HttpVersion.HTTP_1_1);
                 client.write(r);
@@ -571,8 +577,8 @@ public final class Exchange implements UpstreamListener {
             }
         }
         if (msg instanceof HttpContent c) {
-            if (interim) {
-                if (c instanceof LastHttpContent) interim = false;
+            if (response == Response.INTERIM) {
+                if (c instanceof LastHttpContent) response = Response.NONE;
                 client.write(c);
                 flushClient = true;
                 return;
@@ -586,7 +592,7 @@ public final class Exchange implements UpstreamListener {
             if (last) {
                 client.flush();
                 flushClient = false;
-                responseComplete = true;
+                response = Response.COMPLETE;
                 finishResponse();
                 return;
             }
@@ -602,7 +608,7 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void startResponse(HttpResponse r) {
-        responseStarted = true;
+        response = Response.STARTED;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r);
         boolean bodyless = head.method().equals(HttpMethod.HEAD) || r.status().code() == 204
                 || r.status().code() == 304;
@@ -677,7 +683,7 @@ public final class Exchange implements UpstreamListener {
         up = null;
         c.attach(null);
         state = State.DONE;
-        responseComplete = true;
+        response = Response.COMPLETE;
         WsUpgrade.relay(px, client, c.channel(), r, rec);
     }
 
@@ -719,7 +725,7 @@ public final class Exchange implements UpstreamListener {
         UpstreamConnection c = up;
         up = null;
         // no gate is resumed before the state changes: a resume delivers buffered content at once
-        if (!responseStarted && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
+        if (!responseStarted() && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
             // A pooled connection the server had already closed: try once on a fresh one.
             retried = true;
             state = State.CONNECTING;
@@ -731,7 +737,7 @@ public final class Exchange implements UpstreamListener {
         }
         String why = cause == null ? "upstream " + target.authority() + " closed the connection"
                 : "upstream " + target.authority() + " failed: " + cause;
-        if (!responseStarted) fail(new UpstreamFailures.Failure(502, why + " before responding"));
+        if (!responseStarted()) fail(new UpstreamFailures.Failure(502, why + " before responding"));
         else upstreamBroken(why + " mid-response");
     }
 
@@ -740,7 +746,7 @@ public final class Exchange implements UpstreamListener {
         if (state != State.FORWARDING) return;
         String why = "upstream timeout: no data from " + target.authority() + " for "
                 + px.config().upstreamIdleTimeout().toSeconds() + "s";
-        if (!responseStarted) fail(new UpstreamFailures.Failure(504, why));
+        if (!responseStarted()) fail(new UpstreamFailures.Failure(504, why));
         else upstreamBroken(why);
     }
 
@@ -770,7 +776,7 @@ public final class Exchange implements UpstreamListener {
         Refusals.record(px, rec, status, message, decision, resp.headers(), resp.content());
         if (close) clientKeepAlive = false;
         state = State.REFUSED;
-        responseComplete = true;
+        response = Response.COMPLETE;
         client.writeAndFlush(resp);
         if (requestComplete) {
             done();
