@@ -45,6 +45,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin AdminOption admin;
     @Mixin LogFormatOption logFormat;
     @Mixin StoreOptionsMixin storeOptions;
+    @Mixin IndexerOption indexer;
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
@@ -131,7 +132,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     /**
      * Off by default: 400 handshakes cost about 9 s of one core at start, and the measured effect on
-     * the first request to a new host stayed within the benchmark's noise (README, Performance).
+     * the first request to a new host stayed within the benchmark's noise (docs/performance/proxy-harness-2026-11-27.md).
      */
     static final int DEFAULT_WARM_UP = 0;
 
@@ -162,6 +163,7 @@ public final class ProxyCommand implements Callable<Integer> {
             metrics.storeQueueDepth(fs::queueDepth);
             fs.onFsync(metrics::storeFsync);
         }
+        indexer.start(sink, data.dataDir(), metrics);
         InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
         Duration graceDuration = Values.duration("--grace", grace);
@@ -197,6 +199,7 @@ public final class ProxyCommand implements Callable<Integer> {
         server.awaitTermination();
         if (adminServer != null) adminServer.close();
         sink.close();
+        indexer.close();
         if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
@@ -226,7 +229,7 @@ public final class ProxyCommand implements Callable<Integer> {
     FlowSink openSink() throws java.io.IOException {
         if (noRecord) return new LogFlowSink();
         Logger checkpoints = LoggerFactory.getLogger("traffic.checkpoint");
-        dev.traffic.store.StoreOptions o = storeOptions.toOptions().withCheckpointListener(cp -> checkpoints.info(cp.line()));
+        dev.traffic.store.StoreOptions o = indexer.apply(storeOptions.toOptions()).withCheckpointListener(cp -> checkpoints.info(cp.line()));
         dev.traffic.store.FlowStore store = dev.traffic.store.FlowStore.open(data.storeDir(), o);
         for (String w : store.recoveryWarnings()) log.warn("store recovery: {}", w);
         log.info("recording to {} (session {}, fsync every {} ms, on store failure: {})", data.storeDir(), store.session(),

@@ -21,7 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Search recorded flows, newest first.",
             "QUERY: host:api.github.com method:POST status:>=400 status:[500 TO 599] body:\"BEGIN PRIVATE KEY\"",
-            "       flag:true severity:critical header.authorization:* session:ID since:1h, plus free words."})
+            "       flag:true severity:critical header.authorization:* session:ID since:1h, plus free words;",
+            "   or a mitmproxy filter expression: '~d github.com & ~m POST', '!~c 200', '~b \"BEGIN PRIVATE KEY\"'",
+            "   (quote it for the shell). See docs/reference/query-language.md."})
 public final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             ReindexCommand.class,
             ScanCommand.class,
             dev.traffic.cli.doctor.DoctorCommand.class,
+            IndexCommand.class,
             CdsTrainCommand.class,
         })
 public final class TrafficCommand implements Runnable {

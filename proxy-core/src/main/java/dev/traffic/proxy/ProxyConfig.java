@@ -1,5 +1,6 @@
 package dev.traffic.proxy;
 
+import dev.traffic.match.HostGlob;
 import dev.traffic.store.FlowSink;
 import dev.traffic.model.FlowId;
 import dev.traffic.proxy.stage.InspectionStage;

@@ -142,7 +142,7 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
     }
 
     private boolean passthrough(String host) {
-        for (dev.traffic.proxy.HostGlob g : px.config().passthrough()) if (g.matches(host)) return true;
+        for (dev.traffic.match.HostGlob g : px.config().passthrough()) if (g.matches(host)) return true;
         return false;
     }
 

@@ -15,7 +15,7 @@ import dev.traffic.proxy.server.ProxyContext;
 import dev.traffic.proxy.tls.InterceptedTlsSetup;
 import dev.traffic.proxy.tls.TlsContexts;
 
-import dev.traffic.proxy.HostGlob;
+import dev.traffic.match.HostGlob;
 import dev.traffic.model.FlowRequest;
 import dev.traffic.model.Header;
 import dev.traffic.model.PolicyDecision;

@@ -1,6 +1,6 @@
 package dev.traffic.proxy.net;
 
-import dev.traffic.proxy.HostGlob;
+import dev.traffic.match.HostGlob;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 

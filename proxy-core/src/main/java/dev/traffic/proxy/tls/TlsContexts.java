@@ -5,7 +5,7 @@ import dev.traffic.proxy.connect.ClientHello;
 import dev.traffic.ca.LeafKeyManager;
 import dev.traffic.ca.LeafMinter;
 
-import dev.traffic.proxy.HostGlob;
+import dev.traffic.match.HostGlob;
 import dev.traffic.proxy.ProxyConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;

@@ -166,6 +166,11 @@ public final class FlowDocument {
         return (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
     }
 
+    /** The address part of a client {@code ip:port} (what the client facet counts). */
+    public static String clientHostOf(String client) {
+        return clientHost(client);
+    }
+
     static String clientHost(String client) {
         if (client.startsWith("[")) {
             int end = client.indexOf(']');

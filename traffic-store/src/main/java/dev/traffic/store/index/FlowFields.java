@@ -54,6 +54,14 @@ public final class FlowFields {
             SEQ, Long.class, PORT, Integer.class, STATUS, Integer.class, REQ_SIZE, Long.class,
             RESP_SIZE, Long.class, DURATION, Long.class, TIME, Long.class);
 
+    /**
+     * Every field a query may name (besides {@code header.NAME}); a query naming another is an
+     * error that lists these, so add a new indexed field here.
+     */
+    public static final java.util.Set<String> QUERYABLE = java.util.Set.of(SEQ, TIME, ID, SESSION, KIND, CLIENT, METHOD,
+            SCHEME, HOST, PORT, PATH, QUERY, URL, STATUS, VERSION, HEADER_NAME, CTYPE, REQ_CTYPE, REQ_SIZE, RESP_SIZE,
+            DURATION, ERROR, POLICY, FLAG, SEVERITY, RULE, ACTION, STAGE, CREDENTIAL, BODY, TEXT);
+
     /** Fields {@code --facet} can count. */
     public static final java.util.List<String> FACETS = java.util.List.of(HOST, STATUS, METHOD, CLIENT);
 

@@ -1,6 +1,5 @@
-package dev.traffic.proxy;
+package dev.traffic.match;
 
-import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -13,6 +12,9 @@ import java.util.Locale;
  * {@code example.com}; a lone {@code *} matches every host. An IP literal matches that address,
  * and {@code addr/bits} (CIDR, IPv4 or IPv6) matches every address in the block; address patterns
  * are also applied to the address a name resolved to. Trailing dots and IPv6 brackets are ignored.
+ *
+ * <p>It lives in traffic-model (no Netty) because the proxy's flags and the request rules of the
+ * policy file share it: one host language for every place a user writes a host.
  */
 public final class HostGlob {
     private final String text;
@@ -33,7 +35,7 @@ public final class HostGlob {
         String p = normalize(pattern.trim());
         int slash = p.indexOf('/');
         String addrPart = slash >= 0 ? p.substring(0, slash) : p;
-        byte[] addr = NetUtil.createByteArrayFromIpAddressString(addrPart);
+        byte[] addr = ipLiteral(addrPart);
         if (addr != null) {
             int bits = addr.length * 8;
             if (slash >= 0) {
@@ -65,7 +67,7 @@ public final class HostGlob {
         if (host == null) return false;
         String h = normalize(host);
         if (network != null) {
-            byte[] a = NetUtil.createByteArrayFromIpAddressString(h);
+            byte[] a = ipLiteral(h);
             return a != null && inNetwork(a);
         }
         return globMatch(glob, 0, h, 0);
@@ -100,6 +102,60 @@ public final class HostGlob {
         if (rest == 0) return true;
         int mask = (0xff << (8 - rest)) & 0xff;
         return (a[full] & mask) == (network[full] & mask);
+    }
+
+    /**
+     * The bytes of an IPv4 (strict dotted quad) or IPv6 literal (brackets and a {@code %zone}
+     * already stripped or ignored), or null for anything else. Never resolves a name: a string is
+     * handed to {@link InetAddress} only when it holds nothing but hex digits, ':' and '.', and
+     * at least one ':', which the JDK parses as an IPv6 literal without a lookup.
+     */
+    static byte[] ipLiteral(String s) {
+        if (s.isEmpty()) return null;
+        byte[] v4 = ipv4(s);
+        if (v4 != null) return v4;
+        int pct = s.indexOf('%');
+        String a = pct >= 0 ? s.substring(0, pct) : s;
+        if (a.indexOf(':') < 0) return null;
+        for (int i = 0; i < a.length(); i++) {
+            char c = a.charAt(i);
+            if (c != ':' && c != '.' && Character.digit(c, 16) < 0) return null;
+        }
+        try {
+            byte[] b = InetAddress.getByName(a).getAddress();
+            if (b.length == 4) {
+                // the JDK turns ::ffff:a.b.c.d into an IPv4 address; keep the 16-byte form
+                byte[] m = new byte[16];
+                m[10] = (byte) 0xff;
+                m[11] = (byte) 0xff;
+                System.arraycopy(b, 0, m, 12, 4);
+                return m;
+            }
+            return b;
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static byte[] ipv4(String s) {
+        byte[] out = new byte[4];
+        int part = 0, value = 0, digits = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i == s.length() ? '.' : s.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || part == 4) return null;
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) return null;
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? out : null;
     }
 
     /** Iterative '*' matcher (linear in practice; no regex, no backtracking blow-up on long hosts). */
