@@ -654,24 +654,7 @@ public final class Exchange implements UpstreamListener {
             r.headers().clear();
             for (Header h : hs) r.headers().add(h.name(), h.value());
         }
-        if (bodies.size() == 1) {
-            responseRewriter = bodies.get(0);
-        } else if (!bodies.isEmpty()) {
-            boolean changes = bodies.stream().anyMatch(StreamRewriter::changesLength);
-            responseRewriter = new StreamRewriter() {
-                @Override
-                public byte[] rewrite(byte[] piece, boolean last) {
-                    byte[] b = piece;
-                    for (StreamRewriter x : bodies) b = x.rewrite(b, last);
-                    return b;
-                }
-
-                @Override
-                public boolean changesLength() {
-                    return changes;
-                }
-            };
-        }
+        responseRewriter = StageChain.chain(bodies);
     }
 
     /** 101 to a WebSocket upgrade: answer the client, then both connections become a frame relay. */
@@ -765,13 +748,7 @@ public final class Exchange implements UpstreamListener {
     /** Answers the client with {@code resp} (before any upstream response started) and records why. */
     private void refuse(io.netty.handler.codec.http.FullHttpResponse resp, String message, PolicyDecision decision) {
         int status = resp.status().code();
-        if (up != null) {
-            up.attach(null);
-            up.channel().close();
-            up = null;
-        }
-        for (HttpContent c : held) c.release();
-        held.clear();
+        dropUpstreamAndHeld();
         boolean close = !requestComplete || !clientKeepAlive;
         Refusals.record(px, rec, status, message, decision, resp.headers(), resp.content());
         if (close) clientKeepAlive = false;
@@ -795,6 +772,13 @@ public final class Exchange implements UpstreamListener {
 
     private void abort() {
         if (state == State.DONE) return;
+        dropUpstreamAndHeld();
+        state = State.DONE;
+        rec.finish();
+    }
+
+    /** Closes the upstream connection (it cannot be reused mid-exchange) and releases held request contents. */
+    private void dropUpstreamAndHeld() {
         if (up != null) {
             up.attach(null);
             up.channel().close();
@@ -802,8 +786,6 @@ public final class Exchange implements UpstreamListener {
         }
         for (HttpContent c : held) c.release();
         held.clear();
-        state = State.DONE;
-        rec.finish();
     }
 
     private void done() {

@@ -229,12 +229,13 @@ public final class StageChain {
         }
 
         private Result result(dev.traffic.stage.Refusal refusal) {
-            return new Result(refusal, current, record, recordTaken, compose(tails), List.copyOf(responses),
+            return new Result(refusal, current, record, recordTaken, chain(tails), List.copyOf(responses),
                     List.copyOf(findings), List.copyOf(decisions), List.copyOf(credentials));
         }
     }
 
-    private static StreamRewriter compose(List<StreamRewriter> tails) {
+    /** One rewriter that runs {@code rewriters} in order (each one's output is the next one's input); null for none. */
+    public static StreamRewriter chain(List<StreamRewriter> tails) {
         if (tails.isEmpty()) return null;
         if (tails.size() == 1) return tails.get(0);
         List<StreamRewriter> all = List.copyOf(tails);
