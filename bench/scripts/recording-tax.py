@@ -288,6 +288,7 @@ def main():
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--jar", default=f"{ROOT}/cli/target/traffic.jar")
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--cold-only", metavar="EXTRA", help="only the cold phase, for the defaults plus these proxy options (e.g. '--warm-up 100')")
     ap.add_argument("--out")
     ARGS = ap.parse_args()
     if not os.path.exists(f"{BUILD}/BenchClient.class"):
@@ -305,8 +306,11 @@ def main():
     out(f"# jar {ARGS.jar}; load average before: {open('/proc/loadavg').read().split()[:3]}")
 
     # ---- 1. cold
-    configs = {"before": (["--indexer", "thread", "--warm-up", "0"], False), "after": ([], True)}
+    # before: main when issue 21 was filed; cds: + the class-data archive and the companion, no warm-up; after: the defaults
+    configs = {"before": (["--indexer", "thread", "--warm-up", "0"], False), "cds": (["--warm-up", "0"], True), "after": ([], True)}
     cold = {}
+    if ARGS.cold_only is not None:
+        configs = {"cold-only": (ARGS.cold_only.split(), True)}
     if not ARGS.skip_cold:
         for name, (extra, cds) in configs.items():
             p = Proxy(f"cold-ka-{name}", 19300, extra, cds)
@@ -320,6 +324,13 @@ def main():
             q.stop()
             cold[name] = (r[0] if r else None, nh, p.ready, busy)
             log(f"cold {name}: {cold[name]}")
+
+    if ARGS.cold_only is not None:
+        c = cold["cold-only"]
+        out(f"cold {ARGS.cold_only!r}: first {ARGS.cold:.0f} s {c[0]:.0f} req/s; first request to {ARGS.hosts} new hosts p50 {c[1]:.2f} ms; "
+            f"listening after {c[2]:.2f} s; other processes' CPU {c[3]:.2f} cores")
+        hosts_block([])
+        return
 
     # ---- 2. warm, interleaved
     variants = {
@@ -401,10 +412,13 @@ def main():
         if nhk:
             out(f"| cold first request to {ARGS.hosts} new hosts, p50 (<= 2x warm) | {a[1]:.2f} ms = {a[1] / nhk['default'][0]:.1f}x | {b[1]:.2f} ms = {b[1] / nhk['thread'][0]:.1f}x |")
         out(f"| start to listening | {a[2]:.2f} s | {b[2]:.2f} s |")
+        c = cold["cds"]
+        out(f"# cold with the archive but --warm-up 0: first {ARGS.cold:.0f} s {c[0]:.0f} req/s = {100 * c[0] / rps['default']:.0f}% of warm; "
+            f"first request to {ARGS.hosts} new hosts p50 {c[1]:.2f} ms; listening after {c[2]:.2f} s")
     out("")
     out(f"# other processes' CPU during the warm windows (cores; ~0 on a quiet machine): median {med(machine):.2f}, max {max(machine):.2f}")
     if cold:
-        out(f"# during the cold windows: before {cold['before'][3]:.2f}, after {cold['after'][3]:.2f}")
+        out(f"# during the cold windows: " + ", ".join(f"{k} {v[3]:.2f}" for k, v in cold.items()))
     out(f"# load average after: {open('/proc/loadavg').read().split()[:3]}; run took {time.time() - t_start:.0f} s")
     if ARGS.out:
         with open(ARGS.out, "w") as f:
