@@ -50,6 +50,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
     @Mixin DetectOptions detect;
+    @Mixin RulesOptions requestRules;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -153,6 +154,7 @@ public final class ProxyCommand implements Callable<Integer> {
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         dev.traffic.detect.Alerter alerter = detect.apply(b);
+        requestRules.apply(b, detect.policy, alerter);
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);

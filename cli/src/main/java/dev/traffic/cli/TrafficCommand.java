@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
+            PolicyCommand.class,
             TailCommand.class,
             SearchCommand.class,
             ShowCommand.class,
