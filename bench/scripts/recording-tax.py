@@ -106,6 +106,15 @@ def other_cpu(fn, pids):
     return r, max(0.0, (b1 - b0) - (w1 - w0) - client) / max(1e-9, t1 - t0)
 
 
+STARTED = []
+
+
+def stop_all():
+    for p in STARTED:
+        if p.p.poll() is None:
+            p.p.kill()  # the companion ends with its stdin
+
+
 class Proxy:
     def __init__(self, label, port, extra, cds=True, env=None):
         self.label, self.port, self.admin = label, port, port + 1
@@ -122,6 +131,7 @@ class Proxy:
         self.logf = open(f"{self.dir}/proxy.log", "w")
         self.t0 = time.time()
         self.p = subprocess.Popen(cmd, stdout=self.logf, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        STARTED.append(self)
         deadline = time.time() + 120
         while time.time() < deadline:
             with open(f"{self.dir}/proxy.log") as f:
@@ -426,4 +436,7 @@ def main():
 
 
 if __name__ == "__main__":
+    import atexit
+    atexit.register(stop_all)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
     main()
