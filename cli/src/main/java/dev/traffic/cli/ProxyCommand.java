@@ -46,11 +46,13 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin LogFormatOption logFormat;
     @Mixin StoreOptionsMixin storeOptions;
     @Mixin IndexerOption indexer;
+    @Mixin UiOptions ui;
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
     @Mixin DetectOptions detect;
     @Mixin RulesOptions requestRules;
+    @Mixin CredentialOptions credentials;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -155,6 +157,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         dev.traffic.detect.Alerter alerter = detect.apply(b);
         requestRules.apply(b, detect.policy, alerter);
+        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -182,6 +185,7 @@ public final class ProxyCommand implements Callable<Integer> {
         out.println("traffic proxy listening on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort()
                 + " (" + server.transportName() + ", TLS " + server.tlsProviderName().toLowerCase(Locale.ROOT) + ")"
                 + "; CA certificate: " + ca.certificateFile());
+        ui.start(data.storeDir(), out); // daemon threads: they end with the process
         AtomicBoolean serving = new AtomicBoolean(true);
         AdminServer adminServer;
         try {
@@ -203,6 +207,7 @@ public final class ProxyCommand implements Callable<Integer> {
         sink.close();
         indexer.close();
         if (alerter != null) alerter.close();
+        if (broker != null) broker.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;

@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
             dev.traffic.cli.doctor.DoctorCommand.class,
             IndexCommand.class,
             CdsTrainCommand.class,
+            CredentialsCommand.class,
+            UiCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;
