@@ -133,8 +133,37 @@ class RequestRulesKubectlTest {
         return new GitHttpServer.Result(p.exitValue(), out);
     }
 
+    static boolean hasKubectl() {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, "kubectl"))) return true;
+        }
+        return false;
+    }
+
+    /** What any Kubernetes client parses (runs where kubectl is not installed, e.g. CI without it). */
+    @Test
+    void aRefusedKubernetesRequestGetsAForbiddenStatusObject() throws Exception {
+        java.net.http.HttpClient c = java.net.http.HttpClient.newBuilder()
+                .proxy(java.net.ProxySelector.of(proxy.address())).build();
+        String base = "http://127.0.0.1:" + api.getAddress().getPort();
+        java.net.http.HttpResponse<String> del = c.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/api/v1/namespaces/default/pods/web-1")).DELETE()
+                .header("Accept", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(del.statusCode()).isEqualTo(403);
+        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(del.body());
+        assertThat(s.get("kind").asText()).isEqualTo("Status");
+        assertThat(s.get("reason").asText()).isEqualTo("Forbidden");
+        assertThat(s.get("code").asInt()).isEqualTo(403);
+        assertThat(s.get("message").asText()).contains("k8s-read-only.write").contains("read-only cluster access");
+        java.net.http.HttpResponse<String> get = c.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/api/v1/namespaces/default/pods")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(apiWrites).isEmpty();
+    }
+
     @Test
     void getWorksAndWritesExecAreRefusedWithTheReason() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasKubectl(), "kubectl is not installed (not in Debian); the Status test above covers the refusal format");
         GitHttpServer.Result get = kubectl("get", "pods");
         assertThat(get.exit()).as(get.out()).isZero();
         assertThat(get.out()).contains("NAME").contains("web-1");
