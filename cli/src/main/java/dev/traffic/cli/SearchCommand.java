@@ -27,6 +27,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Mixin QueryOptions filter;
     @Mixin OutputOptions output;
+    @Mixin FleetSearchOptions fleet;
 
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query words (ANDed); none: every flow.")
     List<String> words = new ArrayList<>();
@@ -42,6 +43,7 @@ public final class SearchCommand implements Callable<Integer> {
         FlowQuery q = filter.query(String.join(" ", words));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (fleet.enabled()) return fleet.search(q, count, facet, output, out);
         try (StoreReader r = StoreReader.open(data.storeDir())) {
             if (count) {
                 long n = r.count(q);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             CaCommand.class,
             TailCommand.class,
             SearchCommand.class,
+            ShipCommand.class,
             ShowCommand.class,
             ExportCommand.class,
             StatsCommand.class,

@@ -161,6 +161,16 @@ public final class ProxyMetrics {
         sinkBackpressure.increment();
     }
 
+    /** A value another component owns (e.g. the shipper's lag), read at scrape time. */
+    public void gauge(String name, String description, java.util.function.DoubleSupplier value) {
+        Gauge.builder(name, value::getAsDouble).description(description).register(registry);
+    }
+
+    /** A monotonic count another component owns (e.g. flows shipped), read at scrape time. */
+    public void counter(String name, String description, java.util.function.DoubleSupplier value) {
+        FunctionCounter.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description).register(registry);
+    }
+
     /** Prometheus text exposition format 0.0.4. */
     public String scrape() {
         return registry.scrape();
