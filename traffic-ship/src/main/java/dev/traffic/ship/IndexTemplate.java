@@ -10,16 +10,16 @@ import java.util.Map;
 
 /**
  * The composable index template the shipper installs ({@code PUT _index_template/<prefix>-flows}):
- * the local index's fields with the same analysis (keywords arrive lower-cased and capped; text
- * fields split on anything not a letter or digit, lower-cased, like {@link FieldAnalyzer}; numbers as
- * numbers, {@code time} a date), plus the sandbox identity and Merkle fields, and {@code flow} (the
+ * the local index's fields with the same analysis: keywords arrive lower-cased and capped; text
+ * fields arrive as the tokens {@link FieldAnalyzer} made of them, space-separated, and the cluster
+ * only splits them on the spaces (the built-in {@code whitespace} analyzer: no analysis plugin
+ * needed, and no chance of tokenizing differently); numbers as numbers, {@code time} a date, plus the sandbox identity and Merkle fields, and {@code flow} (the
  * whole record) kept in {@code _source} only. New string fields map to keywords, so a field another
  * version adds to the local index is searchable without a template change.
  */
 public final class IndexTemplate {
     /** Bumped when the mapping changes, so {@code ship} replaces an older template it installed. */
     public static final int VERSION = 1;
-    static final String ANALYZER = "traffic_words";
     private static final List<String> KEYWORDS = List.of(FlowFields.ID, FlowFields.SESSION, FlowFields.KIND,
             FlowFields.CLIENT, FlowFields.METHOD, FlowFields.SCHEME, FlowFields.HOST, FlowFields.PATH, FlowFields.QUERY,
             FlowFields.VERSION, FlowFields.HEADER, FlowFields.CTYPE, FlowFields.REQ_CTYPE, FlowFields.POLICY,
@@ -39,10 +39,6 @@ public final class IndexTemplate {
         root.put("version", VERSION);
         root.putObject("_meta").put("managed_by", "traffic ship");
         ObjectNode template = root.putObject("template");
-        ObjectNode analysis = template.putObject("settings").putObject("index").putObject("analysis");
-        analysis.putObject("tokenizer").putObject(ANALYZER).put("type", "pattern").put("pattern", "[^\\p{L}\\p{Nd}]+");
-        ObjectNode an = analysis.putObject("analyzer").putObject(ANALYZER);
-        an.put("type", "custom").put("tokenizer", ANALYZER).putArray("filter").add("lowercase");
         ObjectNode mappings = template.putObject("mappings");
         ArrayNode dyn = mappings.putArray("dynamic_templates");
         dyn.addObject().putObject("strings_as_keywords").put("match_mapping_type", "string").putObject("mapping").put("type", "keyword");
@@ -50,7 +46,7 @@ public final class IndexTemplate {
         for (String k : KEYWORDS) props.putObject(k).put("type", "keyword");
         for (String t : FieldAnalyzer.TEXT_FIELDS) {
             if (t.equals(FlowFields.URL)) continue; // url: queries search text (see FlowQuery)
-            props.putObject(t).put("type", "text").put("analyzer", ANALYZER);
+            props.putObject(t).put("type", "text").put("analyzer", "whitespace");
         }
         for (Map.Entry<String, Class<? extends Number>> e : FlowFields.NUMERIC.entrySet()) {
             if (e.getKey().equals(FlowFields.TIME)) continue;

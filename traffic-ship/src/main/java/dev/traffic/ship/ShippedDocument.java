@@ -7,7 +7,10 @@ import dev.traffic.model.Body;
 import dev.traffic.model.Flow;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.StoreOptions;
+import dev.traffic.store.index.FieldAnalyzer;
 import dev.traffic.store.index.FlowDocument;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import dev.traffic.store.index.FlowFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +27,8 @@ import org.apache.lucene.index.IndexableField;
 /**
  * One flow as a {@code _bulk} {@code create} line pair. The searchable fields are exactly the local
  * index's: the shipper builds the flow's Lucene document with {@link FlowDocument} and copies every
- * indexed field (keyword terms already lower-cased and capped, text fields as their text, points as
- * numbers), so a query means the same thing on the cluster as in the local store. Beside them:
+ * indexed field (keyword terms already lower-cased and capped, text fields as their tokens from
+ * {@link FieldAnalyzer}, space-separated, points as numbers), so a query means the same thing on the cluster as in the local store. Beside them:
  * {@code sandbox} (lower-cased id, searchable as {@code sandbox:NAME}), {@code origin} (sandbox id,
  * pod, namespace, node, store identity), {@code leaf_hash} and {@code leaf_index} (the flow's
  * RFC 6962 leaf and its position in the store's Merkle log, checked against the pod's signed
@@ -36,6 +39,7 @@ public final class ShippedDocument {
     private static final JsonFactory JSON = new JsonFactory();
     private static final int INDEXED_BODY = StoreOptions.DEFAULTS.maxIndexedBodyBytes();
     private static final byte[] NL = {'\n'};
+    private static final FieldAnalyzer ANALYZER = new FieldAnalyzer();
 
     private final String storeId;
     private final Sandbox sandbox;
@@ -124,6 +128,7 @@ public final class ShippedDocument {
         for (IndexableField x : d.getFields()) {
             Object v;
             if (x.fieldType().pointDimensionCount() > 0) v = x.numericValue();
+            else if (x.fieldType().tokenized()) v = tokens(x.name(), x.stringValue());
             else if (x.fieldType().indexOptions() != IndexOptions.NONE) v = x.stringValue();
             else continue; // doc values and stored-only fields: sorting/fetching aids of the local index
             if (v == null || x.name().equals(FlowFields.SEGMENT) || x.name().equals(FlowFields.OFFSET)) continue;
@@ -131,6 +136,24 @@ public final class ShippedDocument {
             if (!vs.contains(v)) vs.add(v);
         }
         return out;
+    }
+
+    /** The local analysis of a text field's value: its tokens, space-separated (tokens never hold spaces). */
+    private static String tokens(String field, String text) {
+        if (text == null) return null;
+        StringBuilder b = new StringBuilder(text.length());
+        try (TokenStream ts = ANALYZER.tokenStream(field, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                if (b.length() > 0) b.append(' ');
+                b.append(term.buffer(), 0, term.length());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toString();
     }
 
     private Flow capBodies(Flow f) {

@@ -110,7 +110,9 @@ public final class QueryTranslator {
                     || c.getOccur() == BooleanClause.Occur.MUST_NOT);
             bool.put("minimum_should_match", min > 0 ? min : onlyShould ? 1 : 0);
         }
-        if (bool.size() == 1 && bool.has("must_not")) bool.putArray("must").addObject().putObject("match_all");
+        // Lucene matches nothing with only MUST_NOT clauses; OpenSearch would match everything else
+        boolean onlyNot = b.clauses().stream().allMatch(c -> c.getOccur() == BooleanClause.Occur.MUST_NOT);
+        if (onlyNot && !b.clauses().isEmpty()) bool.putArray("must").addObject().putObject("match_none");
     }
 
     private static void pointRange(PointRangeQuery p, ObjectNode out) {
