@@ -51,6 +51,10 @@ public final class ShipCommand implements Callable<Integer> {
             description = "One index per day or per hour of the flows' start (default: ${DEFAULT-VALUE}).")
     String period;
 
+    @Option(names = "--batch-flows", defaultValue = "2000", paramLabel = "N",
+            description = "Flows per _bulk request, at most (default: ${DEFAULT-VALUE}; a batch also stops at about 8 MiB).")
+    int batchFlows;
+
     @Option(names = "--cursor", paramLabel = "FILE", description = "The shipper's position (default: <data-dir>/ship/cursor).")
     Path cursor;
 
@@ -66,12 +70,23 @@ public final class ShipCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Print the position, lag and counters of the shipper of this store, and exit.")
     boolean status;
 
+    @Option(names = "--verify", description = "Check the cluster against the last signed checkpoint: every flow it covers shipped once, "
+            + "unaltered (their Merkle root is the checkpoint's). Exit 0 when it holds, 1 when not.")
+    boolean verify;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "With --verify: the store's public key kept elsewhere (default: the store's store.pub).")
+    Path key;
+
+    @Option(names = "--checkpoints", paramLabel = "FILE", description = "With --verify: checkpoint lines, e.g. the proxy's log (default: the store's checkpoints file).")
+    Path checkpoints;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path cursorFile = cursorFile(data, cursor);
         if (status) return printStatus(out, cursorFile);
         if (to == null) throw new UsageException("ship: --to URL is required (or --status)");
+        if (verify) return verify(out);
         ShipConfig cfg = config(ClusterOptions.url("--to", to), cluster, sandboxId, maxBody, period, cursorFile);
         if (retain != null || maxStoreSize != null) {
             try {
@@ -81,6 +96,8 @@ public final class ShipCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage());
             }
         }
+        if (batchFlows < 1) throw new UsageException("--batch-flows: must be >= 1, got " + batchFlows);
+        cfg = cfg.withBatch(batchFlows, 0);
         StoreLayout layout = new StoreLayout(data.storeDir());
         if (!layout.exists()) throw new UsageException("ship: no flow store at " + data.storeDir() + " (start the proxy first)");
         Shipper shipper = new Shipper(layout, cfg, null);
@@ -99,6 +116,36 @@ public final class ShipCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("traffic: ship: " + shipper.failure().getMessage());
             return 1;
         }
+        return 0;
+    }
+
+    private int verify(PrintWriter out) throws Exception {
+        StoreLayout layout = new StoreLayout(data.storeDir());
+        Path pub = key != null ? key : layout.publicKey();
+        Path cps = checkpoints != null ? checkpoints : layout.checkpointsFile();
+        if (!java.nio.file.Files.isReadable(pub)) throw new UsageException("--key: cannot read " + pub);
+        if (!java.nio.file.Files.isReadable(cps)) throw new UsageException("--checkpoints: cannot read " + cps);
+        dev.traffic.store.Checkpoint last = null;
+        for (String line : java.nio.file.Files.readAllLines(cps)) {
+            if (!line.contains("traffic-checkpoint v1")) continue;
+            try {
+                last = dev.traffic.store.Checkpoint.parse(line);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--checkpoints " + cps + ": " + e.getMessage() + ": " + line);
+            }
+        }
+        if (last == null) throw new UsageException("--checkpoints: no checkpoint line in " + cps);
+        String storeId = dev.traffic.ship.StoreIdentity.ofPublicKey(pub);
+        String problem = dev.traffic.ship.FleetVerifier.check(cluster.client(ClusterOptions.url("--to", to)), cluster.indexPrefix, storeId,
+                last, dev.traffic.store.internal.StoreKey.loadPublic(pub));
+        if (problem != null) {
+            out.println("NOT VERIFIED: store " + storeId + ", checkpoint size=" + last.size() + " time=" + last.time() + ": " + problem);
+            out.flush();
+            return 1;
+        }
+        out.println("verified: the cluster holds flows 1.." + last.size() + " of store " + storeId + " exactly once, and their Merkle root"
+                + " is the one the store signed at " + last.time());
+        out.flush();
         return 0;
     }
 

@@ -19,11 +19,14 @@ import java.util.Map;
  */
 public final class IndexTemplate {
     /** Bumped when the mapping changes, so {@code ship} replaces an older template it installed. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final List<String> KEYWORDS = List.of(FlowFields.ID, FlowFields.SESSION, FlowFields.KIND,
             FlowFields.CLIENT, FlowFields.METHOD, FlowFields.SCHEME, FlowFields.HOST, FlowFields.PATH, FlowFields.QUERY,
             FlowFields.VERSION, FlowFields.HEADER, FlowFields.CTYPE, FlowFields.REQ_CTYPE, FlowFields.POLICY,
             FlowFields.FLAG, FlowFields.SEVERITY, FlowFields.RULE, "sandbox", "leaf_hash");
+
+    private static final java.util.Set<String> NO_DOC_VALUES = java.util.Set.of(FlowFields.ID, FlowFields.HEADER,
+            FlowFields.PATH, FlowFields.QUERY, FlowFields.SESSION, "leaf_hash");
 
     private IndexTemplate() {}
 
@@ -39,14 +42,20 @@ public final class IndexTemplate {
         root.put("version", VERSION);
         root.putObject("_meta").put("managed_by", "traffic ship");
         ObjectNode template = root.putObject("template");
+        // shipped flows are searched, not read-your-writes: fewer refreshes leave the cores to indexing
+        template.putObject("settings").putObject("index").put("refresh_interval", "5s");
         ObjectNode mappings = template.putObject("mappings");
         ArrayNode dyn = mappings.putArray("dynamic_templates");
         dyn.addObject().putObject("strings_as_keywords").put("match_mapping_type", "string").putObject("mapping").put("type", "keyword");
         ObjectNode props = mappings.putObject("properties");
-        for (String k : KEYWORDS) props.putObject(k).put("type", "keyword");
+        for (String k : KEYWORDS) {
+            ObjectNode f = props.putObject(k).put("type", "keyword");
+            // doc values serve sorting and aggregations (Dashboards); these are only ever matched
+            if (NO_DOC_VALUES.contains(k)) f.put("doc_values", false);
+        }
         for (String t : FieldAnalyzer.TEXT_FIELDS) {
             if (t.equals(FlowFields.URL)) continue; // url: queries search text (see FlowQuery)
-            props.putObject(t).put("type", "text").put("analyzer", "whitespace");
+            props.putObject(t).put("type", "text").put("analyzer", "whitespace").put("norms", false); // filters, never scored
         }
         for (Map.Entry<String, Class<? extends Number>> e : FlowFields.NUMERIC.entrySet()) {
             if (e.getKey().equals(FlowFields.TIME)) continue;

@@ -18,13 +18,20 @@ public final class StoreIdentity {
     private StoreIdentity() {}
 
     public static String of(StoreLayout layout) throws IOException {
-        byte[] pub;
         try {
-            pub = Files.readAllBytes(layout.publicKey());
+            return ofPublicKey(layout.publicKey());
         } catch (NoSuchFileException e) {
             throw new StoreException("the store at " + layout.root() + " has no " + layout.publicKey().getFileName()
                     + " yet (start the proxy once to create it)");
         }
+    }
+
+    /** The identity of the store whose public key file (a copy of store.pub) is {@code pub}. */
+    public static String ofPublicKey(java.nio.file.Path pub) throws IOException {
+        return digest(Files.readAllBytes(pub));
+    }
+
+    private static String digest(byte[] pub) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pub), 0, 16);
         } catch (NoSuchAlgorithmException e) {

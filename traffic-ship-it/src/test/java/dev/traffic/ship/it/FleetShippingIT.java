@@ -117,6 +117,7 @@ class FleetShippingIT {
         Path data = tmp.resolve("reject");
         FleetFlows.record(data.resolve("store"), 0, 2000);
         // the day's index exists with "error" as a number: every flow with an error text is refused
+        send("PUT", "/_index_template/rj-flows", dev.traffic.ship.IndexTemplate.body("rj").toString());
         send("PUT", "/rj-flows-2026.12.01", "{\"mappings\":{\"properties\":{\"error\":{\"type\":\"long\"}}}}");
         Result ship = cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "rj",
                 "--exit-when-caught-up");
@@ -136,6 +137,10 @@ class FleetShippingIT {
         refresh("rj");
         assertThat(count("rj")).isEqualTo(2000 - withErrors.size());
         assertThat(cli("ship", "--data-dir", data.toString(), "--status").out).contains("shipped through seq 2000 of 2000", "parked " + withErrors.size());
+        // the parked flows are missing from the cluster: it does not hold the signed log
+        Result verify = cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "rj", "--verify");
+        assertThat(verify.code).as(verify.out + verify.err).isEqualTo(1);
+        assertThat(verify.out).contains("NOT VERIFIED", "is not in the cluster");
     }
 
     @Test
@@ -143,11 +148,12 @@ class FleetShippingIT {
     void killNineOfShipperAndClusterLosesAndDuplicatesNothing() throws Exception {
         Path data = tmp.resolve("crash");
         Path cursor = data.resolve("ship/cursor");
-        int total = 30_000;
+        int total = 20_000 + 10 * 3_000;
         FleetFlows.record(data.resolve("store"), 0, 20_000);
         long last = 0;
         for (int round = 1; round <= 10; round++) {
-            if (round == 4) FleetFlows.record(data.resolve("store"), 20_000, total); // the proxy records on meanwhile
+            int from = 20_000 + (round - 1) * 3_000;
+            FleetFlows.record(data.resolve("store"), from, from + 3_000); // the proxy records on between crashes
             Path log = data.resolve("shipper-" + round + ".log");
             Process p = shipper(data, log);
             if (round == 6) {
@@ -161,9 +167,10 @@ class FleetShippingIT {
             long before = last;
             await(() -> ShipCursor.read(cursor).seq() > before || !p.isAlive(), Duration.ofSeconds(120));
             assertThat(p.isAlive()).as("shipper exited early:\n" + Files.readString(log)).isTrue();
-            p.waitFor(ThreadLocalRandom.current().nextInt(0, 200), TimeUnit.MILLISECONDS); // somewhere in the next batch
+            p.waitFor(ThreadLocalRandom.current().nextInt(0, 200), TimeUnit.MILLISECONDS); // somewhere in a later batch
             p.destroyForcibly().waitFor();
             last = ShipCursor.read(cursor).seq();
+            System.out.println("round " + round + ": killed at cursor " + last + " of " + (from + 3_000));
         }
         Result finish = cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "kc",
                 "--exit-when-caught-up");
@@ -180,12 +187,33 @@ class FleetShippingIT {
         System.out.println("after 10 kills and a cluster outage: " + c);
         assertThat(c.seq()).isEqualTo(total);
         assertThat(c.shipped() + c.duplicates()).isGreaterThanOrEqualTo(total);
+        // a cursor that lost its last 5,000 acknowledgements (an old backup, a crash before its fsync):
+        // everything is sent again and the cluster answers 409 for each, keeping one copy
+        new ShipCursor(total - 5_000, c.shippedAt(), c.shipped(), c.duplicates(), c.parked(), c.lost(), c.store()).write(cursor);
+        assertThat(cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "kc",
+                "--exit-when-caught-up").code).isZero();
+        assertThat(ShipCursor.read(cursor).duplicates()).isEqualTo(c.duplicates() + 5_000);
+        refresh("kc");
+        assertThat(count("kc")).isEqualTo(total);
+        // the shipped flows are the recorded ones: their Merkle root is the store's last signed checkpoint
+        Result verify = cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "kc", "--verify");
+        assertThat(verify.code).as(verify.out + verify.err).isZero();
+        assertThat(verify.out).contains("verified: the cluster holds flows 1.." + total + " of store");
+        // and an altered document is caught
+        JsonNode hit = send("POST", "/kc-flows-*/_search", "{\"query\":{\"term\":{\"seq\":1234}}}").path("hits").path("hits").get(0);
+        var src = (com.fasterxml.jackson.databind.node.ObjectNode) hit.path("_source");
+        src.put("leaf_hash", "00" + src.path("leaf_hash").asText().substring(2));
+        send("PUT", "/" + hit.path("_index").asText() + "/_doc/" + hit.path("_id").asText() + "?refresh=true", JSON.writeValueAsString(src));
+        Result tampered = cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "kc", "--verify");
+        assertThat(tampered.code).isEqualTo(1);
+        assertThat(tampered.out).contains("NOT VERIFIED", "Merkle root");
     }
 
     private Process shipper(Path data, Path log) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", cp,
-                "dev.traffic.cli.Main", "ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "kc")
+                "dev.traffic.cli.Main", "ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "kc",
+                "--batch-flows", "250")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
