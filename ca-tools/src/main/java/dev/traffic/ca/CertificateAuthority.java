@@ -5,6 +5,7 @@ import dev.traffic.ca.internal.CertProfiles;
 import dev.traffic.ca.internal.HostName;
 import dev.traffic.ca.internal.Keys;
 import dev.traffic.ca.internal.Pem;
+import dev.traffic.ca.internal.KeyPermissions;
 import dev.traffic.ca.internal.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +72,17 @@ public final class CertificateAuthority {
      */
     public static CertificateAuthority load(Path path, char[] password) {
         CaFiles.Loaded l = CaFiles.load(path.toAbsolutePath(), password);
+        KeyPermissions.requirePrivate(l);
+        return of(l);
+    }
+
+    /** Loads a CA only to copy it ({@link #importFrom}): its source may be any file the user can read. */
+    private static CertificateAuthority loadSource(Path path, char[] password) {
+        CaFiles.Loaded l = CaFiles.load(path.toAbsolutePath(), password);
+        return of(l);
+    }
+
+    private static CertificateAuthority of(CaFiles.Loaded l) {
         return new CertificateAuthority(l.directory(), l.certificateFile(), l.keyFile(), l.root(), l.rootKey(),
                 l.intermediate(), l.intermediateKey());
     }
@@ -124,7 +136,7 @@ public final class CertificateAuthority {
 
     /** {@link #importFrom(Path, Path, boolean)} for a password-protected source (encrypted PEM, PKCS#12). */
     public static CertificateAuthority importFrom(Path source, char[] password, Path dir, boolean force) {
-        CertificateAuthority src = load(source, password);
+        CertificateAuthority src = loadSource(source, password);
         Path d = dir.toAbsolutePath();
         requireReplaceable(d, force);
         X509Certificate inter = src.issuerChain.isEmpty() ? null : src.issuer;

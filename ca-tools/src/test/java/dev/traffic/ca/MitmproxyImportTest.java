@@ -35,6 +35,8 @@ class MitmproxyImportTest {
         String cert = Files.readString(dir.resolve("cert.pem"));
         if (keyKind.equals("rsa-traditional")) assertThat(key).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         Files.writeString(mitm.resolve("mitmproxy-ca.pem"), key + cert);
+        // mitmproxy writes its CA files under umask 077 (certs.py umask_secret)
+        Files.setPosixFilePermissions(mitm.resolve("mitmproxy-ca.pem"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         if (withCertFile) Files.writeString(mitm.resolve("mitmproxy-ca-cert.pem"), cert);
         return mitm.resolve("mitmproxy-ca-cert.pem");
     }
@@ -76,6 +78,7 @@ class MitmproxyImportTest {
         CertificateAuthority.create(dir.resolve("a"), CaOptions.defaults(), false);
         Path d = Files.createDirectories(dir.resolve("b"));
         Files.writeString(d.resolve("ca.pem"), Files.readString(dir.resolve("a/ca-key.pem")) + Files.readString(dir.resolve("a/ca.pem")));
+        Files.setPosixFilePermissions(d.resolve("ca.pem"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         CertificateAuthority ca = CertificateAuthority.load(d);
         assertThat(ca.certificate()).isEqualTo(CertificateAuthority.load(dir.resolve("a")).certificate());
         assertThat(Files.readString(ca.certificateFile())).doesNotContain("PRIVATE KEY");

@@ -57,7 +57,7 @@ public final class ExportCommand implements Callable<Integer> {
             Path abs = outFile.toAbsolutePath();
             if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) throw new UsageException("--out: directory " + abs.getParent() + " does not exist");
             tmp = abs.resolveSibling("." + abs.getFileName() + ".partial");
-            os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            os = new BufferedOutputStream(openPrivate(tmp), 1 << 16);
         } else {
             spec.commandLine().getOut().flush();
             os = new BufferedOutputStream(System.out, 1 << 16);
@@ -80,7 +80,7 @@ public final class ExportCommand implements Callable<Integer> {
             } else {
                 r.scan(q, true, f -> {
                     try {
-                        os.write(FlowJson.toJson(f).getBytes(StandardCharsets.UTF_8));
+                        os.write(TerminalText.json(FlowJson.toJson(f)).getBytes(StandardCharsets.UTF_8));
                         os.write('\n');
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -134,5 +134,29 @@ public final class ExportCommand implements Callable<Integer> {
                 err.flush();
             }
         }
+    }
+
+    /**
+     * Creates the temporary file 0600 with O_EXCL, so it never follows a link someone planted at its
+     * name (which would make us overwrite the link's target) and never lets other users read the
+     * export. A stale partial file from an interrupted export is replaced; a symlink is refused.
+     */
+    static OutputStream openPrivate(Path tmp) throws IOException {
+        if (Files.isSymbolicLink(tmp)) {
+            throw new UsageException("--out: refusing to write through " + tmp + ": it is a symbolic link (remove it if you made it)");
+        }
+        Files.deleteIfExists(tmp);
+        java.util.Set<java.nio.file.OpenOption> opts = java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.nio.channels.SeekableByteChannel ch;
+        try {
+            ch = Files.newByteChannel(tmp, opts, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            ch = Files.newByteChannel(tmp, opts);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UsageException("--out: " + tmp + " appeared while exporting (another export, or a planted file); not overwriting it");
+        }
+        return java.nio.channels.Channels.newOutputStream(ch);
     }
 }

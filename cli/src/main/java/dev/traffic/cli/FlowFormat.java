@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.index.BodyText;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowRequest;
@@ -22,6 +23,8 @@ import java.util.Locale;
 final class FlowFormat {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String RESET = "\u001b[0m";
+    /** The most decoded body bytes {@code show} prints (issue 15: a 101 KB zstd body decoded to 2 GiB). */
+    static final int DISPLAY_LIMIT = 4 * 1024 * 1024;
 
     private FlowFormat() {}
 
@@ -30,10 +33,10 @@ final class FlowFormat {
         StringBuilder b = new StringBuilder();
         b.append('#').append(f.seq()).append(' ').append(f.start()).append(' ');
         b.append(f.end() == null ? "-" : Duration.between(f.start(), f.end()).toMillis() + "ms").append(' ');
-        b.append(f.client() == null ? "-" : f.client()).append(' ');
+        b.append(f.client() == null ? "-" : TerminalText.field(f.client())).append(' ');
         FlowRequest rq = f.request();
         FlowResponse rs = f.response();
-        if (rq != null) b.append(rq.method()).append(' ').append(rq.url());
+        if (rq != null) b.append(TerminalText.field(rq.method())).append(' ').append(TerminalText.field(rq.url()));
         else b.append(f.kind());
         b.append(' ');
         String status = rs == null ? (f.error() != null ? "ERR" : "-") : Integer.toString(rs.status());
@@ -45,13 +48,19 @@ final class FlowFormat {
             for (int i = 0; i < f.findings().size(); i++) {
                 Finding x = f.findings().get(i);
                 if (i > 0) fl.append(',');
-                fl.append(x.severity() == null ? "?" : x.severity().label()).append(':').append(x.rule());
+                fl.append(x.severity() == null ? "?" : x.severity().label()).append(':').append(TerminalText.field(x.rule()));
             }
             fl.append(']');
             b.append(colour ? "\u001b[1;31m" + fl + RESET : fl);
         }
         if (f.policy().action() == dev.traffic.model.PolicyDecision.Action.BLOCK) b.append(" BLOCKED");
-        if (f.error() != null) b.append(" error=\"").append(f.error()).append('"');
+        // the decisive lines of the trace (a plain allow is the default and says nothing)
+        for (Decision d : f.decisions()) {
+            if ("allow".equals(d.action())) continue;
+            b.append(' ').append(TerminalText.field(d.action())).append('=').append(TerminalText.field(d.rule() == null ? d.stage() : d.rule()));
+        }
+        if (!f.credentials().isEmpty()) b.append(" creds=").append(TerminalText.field(String.join(",", f.credentials())));
+        if (f.error() != null) b.append(" error=\"").append(TerminalText.field(f.error())).append('"');
         return b.toString();
     }
 
@@ -69,15 +78,16 @@ final class FlowFormat {
     }
 
     static String jsonLine(Flow f) {
-        return FlowJson.toJson(f);
+        return TerminalText.json(FlowJson.toJson(f));
     }
 
     /** Everything about one flow; bodies decoded, JSON pretty-printed, binary as a hex summary. */
     static void show(Flow f, String which, PrintWriter out) {
-        out.println("flow " + f.id() + "  seq " + f.seq() + "  " + f.kind() + (f.session() == null ? "" : "  session " + f.session()));
+        out.println("flow " + TerminalText.field(f.id()) + "  seq " + f.seq() + "  " + f.kind()
+                + (f.session() == null ? "" : "  session " + TerminalText.field(f.session())));
         out.println("time     " + f.start() + (f.end() == null ? "" : " .. " + f.end() + " (" + Duration.between(f.start(), f.end()).toMillis() + " ms)"));
-        if (f.client() != null) out.println("client   " + f.client());
-        out.println("policy   " + f.policy().action() + (f.policy().rule() == null ? "" : " (" + f.policy().rule() + ")"));
+        if (f.client() != null) out.println("client   " + TerminalText.field(f.client()));
+        out.println("policy   " + f.policy().action() + (f.policy().rule() == null ? "" : " (" + TerminalText.field(f.policy().rule()) + ")"));
         if (f.tls() != null) {
             out.println("tls      client " + nz(f.tls().clientVersion()) + " " + nz(f.tls().clientCipher()) + " alpn=" + nz(f.tls().clientAlpn())
                     + "; upstream " + nz(f.tls().upstreamVersion()) + " " + nz(f.tls().upstreamSubject()) + " (issuer " + nz(f.tls().upstreamIssuer()) + ")");
@@ -85,15 +95,22 @@ final class FlowFormat {
         if (f.tunnel() != null) {
             out.println("tunnel   up " + f.tunnel().bytesUp() + " B, down " + f.tunnel().bytesDown() + " B" + (f.tunnel().passthrough() ? ", passthrough" : ""));
         }
-        if (f.error() != null) out.println("error    " + f.error());
+        if (f.error() != null) out.println("error    " + TerminalText.field(f.error()));
         for (Finding x : f.findings()) {
-            out.println("finding  " + (x.severity() == null ? "?" : x.severity().label()) + " " + x.rule() + " at " + x.location()
-                    + (x.fingerprint() == null ? "" : " fp=" + x.fingerprint()) + (x.detail() == null ? "" : " - " + x.detail()));
+            out.println(TerminalText.field("finding  " + (x.severity() == null ? "?" : x.severity().label()) + " " + x.rule() + " at " + x.location()
+                    + (x.fingerprint() == null ? "" : " fp=" + x.fingerprint()) + (x.detail() == null ? "" : " - " + x.detail())));
+        }
+        for (Decision d : f.decisions()) {
+            out.println(TerminalText.field("decision " + d.stage() + (d.rule() == null ? "" : " rule " + d.rule()) + ": " + d.action()
+                    + (d.reason() == null ? "" : " - " + d.reason())));
+        }
+        if (!f.credentials().isEmpty()) {
+            out.println(TerminalText.field("brokered " + String.join(", ", f.credentials())) + " (credential names; values are never recorded)");
         }
         FlowRequest rq = f.request();
         if (rq != null) {
             out.println();
-            out.println("> " + rq.method() + " " + rq.url() + " " + nz(rq.httpVersion()));
+            out.println("> " + TerminalText.field(rq.method() + " " + rq.url() + " " + nz(rq.httpVersion())));
             headers("> ", rq.headers(), out);
             if (!which.equals("response")) body("request", rq.body(), rq.header("content-encoding"), rq.header("content-type"), out);
             if (!rq.trailers().isEmpty()) headers("> (trailer) ", rq.trailers(), out);
@@ -101,20 +118,20 @@ final class FlowFormat {
         FlowResponse rs = f.response();
         if (rs != null) {
             out.println();
-            out.println("< " + nz(rs.httpVersion()) + " " + rs.status() + " " + nz(rs.reason()));
+            out.println("< " + TerminalText.field(nz(rs.httpVersion()) + " " + rs.status() + " " + nz(rs.reason())));
             headers("< ", rs.headers(), out);
             if (!which.equals("request")) body("response", rs.body(), rs.header("content-encoding"), rs.header("content-type"), out);
             if (!rs.trailers().isEmpty()) headers("< (trailer) ", rs.trailers(), out);
         }
         for (var m : f.messages()) {
             out.println((m.direction() == dev.traffic.model.WsMessage.Direction.CLIENT_TO_SERVER ? "ws> " : "ws< ")
-                    + (m.text() ? new String(m.payload(), StandardCharsets.UTF_8) : "[binary " + m.size() + " B]"));
+                    + (m.text() ? TerminalText.block(new String(m.payload(), StandardCharsets.UTF_8)) : "[binary " + m.size() + " B]"));
         }
         out.flush();
     }
 
     private static void headers(String prefix, List<Header> hs, PrintWriter out) {
-        for (Header h : hs) out.println(prefix + h.name() + ": " + h.value());
+        for (Header h : hs) out.println(prefix + TerminalText.field(h.name()) + ": " + TerminalText.field(h.value()));
     }
 
     private static void body(String label, Body b, String encoding, String ctype, PrintWriter out) {
@@ -122,15 +139,22 @@ final class FlowFormat {
         out.println();
         String meta = "[" + label + " body: " + b.size() + " B, sha256 " + b.sha256()
                 + (b.truncated() ? ", truncated: first " + b.recorded().length + " B recorded" : "")
-                + (encoding == null ? "" : ", content-encoding " + encoding) + "]";
+                + (encoding == null ? "" : ", content-encoding " + TerminalText.field(encoding)) + "]";
         out.println(meta);
-        byte[] bytes = BodyText.decode(b.recorded(), encoding, Integer.MAX_VALUE - 16);
+        // a small compressed body can expand to gigabytes (and the CLI shares the proxy's memory
+        // limit in the container): decode at most DISPLAY_LIMIT for display, and say so
+        byte[] bytes = BodyText.decode(b.recorded(), encoding, DISPLAY_LIMIT + 1);
+        boolean cut = bytes.length > DISPLAY_LIMIT;
+        if (cut) bytes = java.util.Arrays.copyOf(bytes, DISPLAY_LIMIT);
+        String cutNote = "[display stopped after " + DISPLAY_LIMIT / (1024 * 1024) + " MiB of decoded body; traffic show --raw writes the"
+                + " recorded bytes as stored]";
         if (!BodyText.looksTextual(bytes)) {
             out.println(hexSummary(bytes));
+            if (cut) out.println(cutNote);
             return;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
-        if (ctype != null && ctype.toLowerCase(Locale.ROOT).contains("json") || text.stripLeading().startsWith("{")) {
+        if (!cut && (ctype != null && ctype.toLowerCase(Locale.ROOT).contains("json") || text.stripLeading().startsWith("{"))) {
             try {
                 JsonNode n = PRETTY.readTree(text);
                 if (n != null) text = PRETTY.writeValueAsString(n);
@@ -138,7 +162,8 @@ final class FlowFormat {
                 // not JSON after all (or truncated): print as is
             }
         }
-        out.println(text);
+        out.println(TerminalText.block(text));
+        if (cut) out.println(cutNote);
     }
 
     /** The first 256 bytes as a hex dump plus the total: binary bodies without flooding the terminal. */

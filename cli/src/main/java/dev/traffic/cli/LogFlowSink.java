@@ -50,6 +50,7 @@ final class LogFlowSink implements FlowSink {
             sb.append(" policy=").append(f.policy().action()).append(':').append(f.policy().rule());
         }
         if (f.error() != null) sb.append(" error=\"").append(f.error()).append('"');
-        return sb.toString();
+        // the console is a terminal too: agent-controlled text is escaped there as in tail
+        return TerminalText.field(sb.toString());
     }
 }

@@ -6,10 +6,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --since}, {@code --until}, {@code --session}: shared by every command that reads flows. */
 public final class QueryOptions {
-    @Option(names = "--since", paramLabel = "TIME", description = "Only flows that started at or after TIME (15m, 2h, 7d, 2026-11-26T10:00).")
+    @Option(names = "--since", paramLabel = "TIME", description = "Only flows that started at or after TIME, as journalctl takes it: 10min, \"2 hours ago\", yesterday, today, @EPOCH, 2026-11-26, \"2026-11-26 10:00\" (local time unless Z/UTC/+01:00 follows).")
     String since;
 
-    @Option(names = "--until", paramLabel = "TIME", description = "Only flows that started before TIME.")
+    @Option(names = "--until", paramLabel = "TIME", description = "Only flows that started before TIME (same forms as --since).")
     String until;
 
     @Option(names = "--session", paramLabel = "ID", description = "Only flows of this session.")
@@ -28,7 +28,7 @@ public final class QueryOptions {
             if (since != null) q = q.since(FlowQuery.parseTime(since, now));
             if (until != null) q = q.until(FlowQuery.parseTime(until, now));
         } catch (IllegalArgumentException e) {
-            throw new UsageException((since != null ? "--since/--until: " : "") + e.getMessage());
+            throw new UsageException("--since/--until: " + e.getMessage());
         }
         return q.session(session);
     }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Search recorded flows, newest first.",
             "QUERY: host:api.github.com method:POST status:>=400 status:[500 TO 599] body:\"BEGIN PRIVATE KEY\"",
-            "       flag:true severity:critical header.authorization:* session:ID since:1h, plus free words."})
+            "       flag:true severity:critical header.authorization:* session:ID since:1h, plus free words;",
+            "   or a mitmproxy filter expression: '~d github.com & ~m POST', '!~c 200', '~b \"BEGIN PRIVATE KEY\"'",
+            "   (quote it for the shell). See docs/reference/query-language.md."})
 public final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
@@ -57,7 +59,7 @@ public final class SearchCommand implements Callable<Integer> {
                     throw new UsageException("--facet: " + e.getMessage());
                 }
                 warn(r, err);
-                for (Map.Entry<String, Long> e : counts.entrySet()) out.printf("%8d  %s%n", e.getValue(), e.getKey());
+                for (Map.Entry<String, Long> e : counts.entrySet()) out.printf("%8d  %s%n", e.getValue(), TerminalText.field(e.getKey()));
             } else {
                 List<Flow> flows = r.search(q, output.limit(20));
                 warn(r, err);
@@ -80,12 +82,12 @@ public final class SearchCommand implements Callable<Integer> {
                 for (Flow f : flows) out.println(FlowFormat.shortLine(f, colour));
             }
             case JSON -> {
-                for (Flow f : flows) out.println(FlowJson.toJson(f));
+                for (Flow f : flows) out.println(TerminalText.json(FlowJson.toJson(f)));
             }
             case HAR -> {
                 java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
                 HarWriter.write(flows, buf);
-                out.println(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+                out.println(TerminalText.json(buf.toString(java.nio.charset.StandardCharsets.UTF_8)));
             }
         }
         out.flush();

@@ -61,6 +61,6 @@ public final class StatsCommand implements Callable<Integer> {
 
     private static void top(Map<String, Long> m, int n, PrintWriter out) {
         m.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(n).forEach(e -> out.printf("  %8d  %s%n", e.getValue(), e.getKey()));
+                .limit(n).forEach(e -> out.printf("  %8d  %s%n", e.getValue(), TerminalText.field(e.getKey())));
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -44,7 +45,10 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "How many of the last matching flows to show first (default: 10; with --since: all).")
     Integer lines;
 
-    @Option(names = {"-q", "--query"}, paramLabel = "QUERY", description = "Only flows matching QUERY (the search language).")
+    @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Only flows matching QUERY, as for search: fields (host:x status:>=400) or a ~ filter (~d x & !~c 200).")
+    List<String> words = new ArrayList<>();
+
+    @Option(names = {"-q", "--query"}, paramLabel = "QUERY", description = "Same as the positional QUERY (kept for scripts).")
     String query;
 
     @Option(names = "--cursor-file", paramLabel = "FILE", description = "Resume after the last flow printed by a previous run, and record it here.")
@@ -67,7 +71,8 @@ public final class TailCommand implements Callable<Integer> {
             default -> throw new UsageException("-o: expected short or json, got '" + output + "'");
         };
         if (lines != null && lines < 0) throw new UsageException("-n: must be >= 0, got " + lines);
-        FlowQuery q = filter.query(query);
+        if (query != null && !words.isEmpty()) throw new UsageException("give the query once: positionally or with -q, not both");
+        FlowQuery q = filter.query(query != null ? query : String.join(" ", words));
         colour = !asJson && Terminal.isStdoutTerminal();
         PrintWriter out = spec.commandLine().getOut();
         long after;
@@ -101,7 +106,7 @@ public final class TailCommand implements Callable<Integer> {
             }
             if (resume == null && !follow) return 0;
         }
-        try (JournalFollower fol = new JournalFollower(new dev.traffic.store.StoreLayout(data.storeDir()), after, asJson)) {
+        try (JournalFollower fol = new JournalFollower(new dev.traffic.store.StoreLayout(data.storeDir()), after, asJson || !q.matchesAll())) {
             do {
                 List<JournalFollower.Event> evs = fol.poll();
                 List<Flow> batch = new ArrayList<>();
@@ -112,7 +117,7 @@ public final class TailCommand implements Callable<Integer> {
                     }
                     emit(batch, q, out);
                     batch.clear();
-                    if (!asJson) out.println(((JournalFollower.Marker) e).text());
+                    if (!asJson) out.println(TerminalText.field(((JournalFollower.Marker) e).text()));
                 }
                 emit(batch, q, out);
                 out.flush();
@@ -126,12 +131,12 @@ public final class TailCommand implements Callable<Integer> {
 
     private void emit(List<Flow> batch, FlowQuery q, PrintWriter out) throws IOException {
         if (batch.isEmpty()) return;
-        List<Flow> show = q.matchesAll() ? batch : FlowMatcher.filter(batch, q.toLucene(), StoreOptions.DEFAULTS.maxIndexedBodyBytes());
+        List<Flow> show = q.matchesAll() ? batch : FlowMatcher.filter(batch, q, StoreOptions.DEFAULTS.maxIndexedBodyBytes());
         for (Flow f : show) print(f, out);
     }
 
     private void print(Flow f, PrintWriter out) {
-        out.println(asJson ? FlowJson.toJson(f) : FlowFormat.shortLine(f, colour));
+        out.println(asJson ? TerminalText.json(FlowJson.toJson(f)) : FlowFormat.shortLine(f, colour));
     }
 
     private Long readCursor() throws IOException {

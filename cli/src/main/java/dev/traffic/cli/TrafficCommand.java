@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             ReindexCommand.class,
             ScanCommand.class,
             dev.traffic.cli.doctor.DoctorCommand.class,
+            CdsTrainCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.traffic.cli;
 
 import dev.traffic.store.Checkpoint;
+import dev.traffic.store.RetentionMark;
 import dev.traffic.store.Verifier;
 import dev.traffic.store.internal.StoreKey;
 import java.io.PrintWriter;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code traffic verify}: recomputes the Merkle log from the journal; exit 0 only when all is well. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Prove the record: recompute every flow's hash from the journal, check sequence numbers,",
-            "body hashes and every signed checkpoint. Exit 0 only when all is well, 1 otherwise."})
+            "body hashes, every signed checkpoint and retention mark. Exit 0 when nothing is altered or missing",
+            "(warnings say what could not be proved: pass --key and --checkpoints copies kept outside the store), 1 otherwise."})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
@@ -30,6 +32,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--checkpoints", paramLabel = "FILE", description = "Also check the checkpoint lines in FILE (e.g. the proxy's log kept outside the pod; other lines are ignored). Repeatable.")
     List<Path> checkpointFiles = new ArrayList<>();
 
+    @Option(names = "--strict", description = "Fail (exit 1) on warnings too: signatures checked only against the store's own key, or flows not yet covered by a checkpoint.")
+    boolean strict;
+
     @Override
     public Integer call() throws Exception {
         PublicKey trusted = null;
@@ -38,20 +43,21 @@ public final class VerifyCommand implements Callable<Integer> {
             trusted = StoreKey.loadPublic(key);
         }
         List<Checkpoint> extra = new ArrayList<>();
+        List<RetentionMark> marks = new ArrayList<>();
         for (Path f : checkpointFiles) {
             if (!Files.isReadable(f)) throw new UsageException("--checkpoints: cannot read " + f);
             for (String line : Files.readAllLines(f)) {
-                if (!line.contains("traffic-checkpoint v1 ")) continue;
                 try {
-                    extra.add(Checkpoint.parse(line));
+                    if (line.contains("traffic-checkpoint v1 ")) extra.add(Checkpoint.parse(line));
+                    else if (RetentionMark.isMark(line)) marks.add(RetentionMark.parse(line));
                 } catch (RuntimeException e) {
-                    throw new UsageException("--checkpoints " + f + ": bad checkpoint line: " + e.getMessage());
+                    throw new UsageException("--checkpoints " + f + ": bad signed line: " + e.getMessage());
                 }
             }
         }
         PrintWriter err = spec.commandLine().getErr();
         boolean tty = Terminal.isStderrTerminal();
-        Verifier.Report r = Verifier.verify(data.storeDir(), trusted, extra, n -> {
+        Verifier.Report r = Verifier.verify(data.storeDir(), trusted, extra, marks, n -> {
             if (tty) {
                 err.print("\rverified " + n + " flows");
                 err.flush();
@@ -68,8 +74,12 @@ public final class VerifyCommand implements Callable<Integer> {
         out.println("records altered:      " + altered);
         out.println("checkpoints checked:  " + r.checkpointsChecked());
         for (Verifier.Problem p : r.problems()) out.println("PROBLEM " + p);
-        out.println(r.ok() ? "OK: the record is intact" : "FAILED: " + r.problems().size() + " problem(s)");
+        for (String w : r.warnings()) out.println("WARNING " + w);
+        boolean pass = r.ok() && (!strict || r.warnings().isEmpty());
+        if (!pass) out.println("FAILED: " + r.problems().size() + " problem(s)" + (strict ? ", " + r.warnings().size() + " warning(s)" : ""));
+        else if (r.warnings().isEmpty()) out.println("OK: the record is intact");
+        else out.println("OK, with " + r.warnings().size() + " warning(s): nothing altered or missing, but see the WARNING lines for what this run could not prove");
         out.flush();
-        return r.ok() ? 0 : 1;
+        return pass ? 0 : 1;
     }
 }

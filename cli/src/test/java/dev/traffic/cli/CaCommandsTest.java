@@ -217,6 +217,9 @@ class CaCommandsTest {
         Path mitm = tmp.resolve("mitmproxy-ca.pem");
         Files.writeString(mitm, Files.readString(tmp.resolve("k.pem")) + Files.readString(tmp.resolve("c.pem")));
         Run r = traffic("ca", "init", "--data-dir", dataDir(), "--from", mitm.toString());
+        // importing reads any file the user can read; using the file as the CA needs it private, as mitmproxy writes it
+        assertThat(traffic("ca", "show", "--dir", mitm.toString()).err()).contains("readable by other users").contains("chmod 600");
+        Files.setPosixFilePermissions(mitm, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Imported").contains("CN=mitmproxy").contains("RSA-2048");
         Path ca = tmp.resolve("home/ca");

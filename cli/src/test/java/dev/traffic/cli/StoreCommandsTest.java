@@ -99,6 +99,13 @@ class StoreCommandsTest {
         CaCommandsTest.Run v = traffic("verify", "--data-dir", home());
         assertThat(v.exit()).isZero();
         assertThat(v.out()).contains("flows verified:       12").contains("OK");
+        assertThat(v.out()).contains("WARNING signatures checked against the store's own store.pub");
+        CaCommandsTest.Run strict = traffic("verify", "--data-dir", home(), "--strict");
+        assertThat(strict.exit()).as("--strict fails on the own-key warning").isEqualTo(1);
+        CaCommandsTest.Run keyed = traffic("verify", "--data-dir", home(), "--strict",
+                "--key", java.nio.file.Path.of(home(), "store", "store.pub").toString());
+        assertThat(keyed.exit()).as(keyed.out()).isZero();
+        assertThat(keyed.out()).contains("OK: the record is intact").doesNotContain("WARNING");
         CaCommandsTest.Run ri = traffic("reindex", "--data-dir", home());
         assertThat(ri.exit()).isZero();
         assertThat(ri.out()).contains("reindexed 12 flow(s)");

@@ -66,4 +66,11 @@ class PolicyTest {
         assertThatThrownBy(() -> Policy.parse("secrets: [a: b", "p.yaml", dir, k -> null))
                 .hasMessageContaining("p.yaml").hasMessageContaining("YAML");
     }
+
+    @Test
+    void rulesAndPresetsBelongToTheRequestRulesAndAreIgnoredHere() {
+        Policy p = Policy.parse("presets: [git-safe]\nrules:\n  - {name: r, host: x.test, action: block}\nsinks: [drop.test]\n",
+                "p.yaml", dir, k -> null);
+        assertThat(p.isSink("drop.test", "/")).isTrue();
+    }
 }

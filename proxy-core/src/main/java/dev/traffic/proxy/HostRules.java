@@ -1,5 +1,6 @@
 package dev.traffic.proxy;
 
+import dev.traffic.match.HostGlob;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

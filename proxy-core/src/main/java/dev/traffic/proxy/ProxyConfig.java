@@ -1,7 +1,10 @@
 package dev.traffic.proxy;
 
+import dev.traffic.match.HostGlob;
 import dev.traffic.store.FlowSink;
 import dev.traffic.model.FlowId;
+import dev.traffic.proxy.stage.InspectionStage;
+import dev.traffic.stage.RequestStage;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,9 @@ import javax.net.ssl.KeyManagerFactory;
  * Everything a {@link ProxyServer} needs, immutable. Build with {@link #builder()}; every field has
  * a safe default except {@code interceptKeys} (the leaf key manager from ca-tools, required for
  * TLS interception) and the sink (defaults to recording nothing).
+ *
+ * <p>{@code stages} holds every request stage in the order added, the inspector's INSPECTION stage
+ * included (the proxy sorts them by {@link dev.traffic.stage.StageOrder}).
  */
 public record ProxyConfig(
         InetSocketAddress listen,
@@ -31,6 +37,7 @@ public record ProxyConfig(
         boolean allowLinkLocal,
         List<Integer> extraOwnPorts,
         RequestInspector inspector,
+        List<RequestStage> stages,
         int scanWindow,
         int inlineInspectionLimit,
         Duration connectTimeout,
@@ -56,6 +63,7 @@ public record ProxyConfig(
         insecureUpstream = List.copyOf(insecureUpstream);
         passthrough = List.copyOf(passthrough);
         extraOwnPorts = List.copyOf(extraOwnPorts);
+        stages = stages == null ? List.of() : List.copyOf(stages);
         eagerTlsPorts = Set.copyOf(eagerTlsPorts);
         events = events == null ? ProxyEvents.NONE : events;
     }
@@ -80,6 +88,7 @@ public record ProxyConfig(
         private boolean allowLinkLocal;
         private final List<Integer> extraOwnPorts = new ArrayList<>();
         private RequestInspector inspector;
+        private final List<RequestStage> stages = new ArrayList<>();
         private int scanWindow = 1 << 20;
         // ~0.25 ms of detect at its measured ~60 MB/s: a short stall of the loop costs less than
         // the two thread hops (and on one core, two context switches) an offload costs per request
@@ -111,7 +120,18 @@ public record ProxyConfig(
         public Builder hostRules(HostRules v) { hostRules = v; return this; }
         public Builder allowLinkLocal(boolean v) { allowLinkLocal = v; return this; }
         public Builder extraOwnPort(int v) { extraOwnPorts.add(v); return this; }
+        /**
+         * The inline inspection: runs as the INSPECTION request stage ({@link InspectionStage}); its
+         * WebSocket message hook inspects client messages of upgraded flows.
+         */
         public Builder inspector(RequestInspector v) { inspector = v; return this; }
+        /**
+         * Adds a request stage (rules, credentials, ...). Stages run in {@link dev.traffic.stage.StageOrder}
+         * order on every request the proxy admits, in the order added within one StageOrder; see
+         * {@link RequestStage}.
+         */
+        public Builder stage(RequestStage v) { stages.add(Objects.requireNonNull(v, "stage")); return this; }
+        public Builder stages(List<? extends RequestStage> v) { v.forEach(this::stage); return this; }
         public Builder scanWindow(int v) { scanWindow = v; return this; }
         /** Requests whose head plus held body are at most this many bytes are inspected on the event loop; 0: never. */
         public Builder inlineInspectionLimit(int v) { inlineInspectionLimit = v; return this; }
@@ -135,9 +155,11 @@ public record ProxyConfig(
         public Builder events(ProxyEvents v) { events = v; return this; }
 
         public ProxyConfig build() {
+            List<RequestStage> all = new ArrayList<>(stages);
+            if (inspector != null) all.add(new InspectionStage(inspector));
             return new ProxyConfig(listen, sink, recordingMode, session, maxBodyRecord, interceptKeys,
                     upstreamCaFiles, insecureUpstream, upstreamProxy, passthrough, hostRules, allowLinkLocal,
-                    extraOwnPorts, inspector, scanWindow, inlineInspectionLimit, connectTimeout, clientIdleTimeout, upstreamIdleTimeout,
+                    extraOwnPorts, inspector, all, scanWindow, inlineInspectionLimit, connectTimeout, clientIdleTimeout, upstreamIdleTimeout,
                     poolIdleTimeout, tlsPeekTimeout, eagerTlsPorts, maxHeaderSize, maxInitialLineLength, tlsProvider, ioThreads,
                     warmUpHandshakes, events);
         }

@@ -1,12 +1,12 @@
 package dev.traffic.proxy;
 
-import dev.traffic.proxy.internal.ClientInitializer;
-import dev.traffic.proxy.internal.Http1ClientHandler;
-import dev.traffic.proxy.internal.ProxyContext;
-import dev.traffic.proxy.internal.TlsContexts;
-import dev.traffic.proxy.internal.TlsWarmUp;
-import dev.traffic.proxy.internal.h2.H2ClientPipeline;
-import dev.traffic.proxy.internal.Transport;
+import dev.traffic.proxy.client.ClientInitializer;
+import dev.traffic.proxy.client.Http1ClientHandler;
+import dev.traffic.proxy.server.ProxyContext;
+import dev.traffic.proxy.tls.TlsContexts;
+import dev.traffic.proxy.tls.TlsWarmUp;
+import dev.traffic.proxy.client.h2.H2ClientPipeline;
+import dev.traffic.proxy.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

@@ -1,5 +1,6 @@
 package dev.traffic.proxy;
 
+import dev.traffic.match.HostGlob;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;

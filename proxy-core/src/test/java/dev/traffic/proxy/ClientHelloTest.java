@@ -2,7 +2,7 @@ package dev.traffic.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.traffic.proxy.internal.ClientHello;
+import dev.traffic.proxy.connect.ClientHello;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

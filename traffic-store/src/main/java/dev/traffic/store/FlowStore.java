@@ -115,9 +115,9 @@ public final class FlowStore implements FlowSink {
      */
     public static FlowStore open(Path storeDir, StoreOptions options) throws IOException {
         StoreLayout layout = new StoreLayout(storeDir.toAbsolutePath());
-        Files.createDirectories(layout.root());
+        dev.traffic.store.internal.PrivateFiles.createDirectories(layout.root());
         layout.checkVersion();
-        FileChannel lockCh = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockCh = dev.traffic.store.internal.PrivateFiles.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = lockCh.tryLock();

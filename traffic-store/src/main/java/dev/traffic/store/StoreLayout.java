@@ -3,6 +3,7 @@ package dev.traffic.store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.traffic.store.internal.PrivateFiles;
 import java.nio.file.Path;
 
 /**
@@ -56,10 +57,13 @@ public record StoreLayout(Path root) {
 
     /** Creates directories and the version file of a new store. */
     public void create() throws IOException {
-        Files.createDirectories(journalDir());
-        Files.createDirectories(leavesFile().getParent());
+        PrivateFiles.createDirectories(root);
+        PrivateFiles.createDirectories(journalDir());
+        PrivateFiles.createDirectories(leavesFile().getParent());
         if (!Files.exists(versionFile())) {
             Path tmp = root.resolve("VERSION.tmp");
+            Files.deleteIfExists(tmp);
+            PrivateFiles.ensureFile(tmp);
             Files.writeString(tmp, "traffic-store " + FORMAT_VERSION + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, versionFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }

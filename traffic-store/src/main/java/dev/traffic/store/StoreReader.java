@@ -156,6 +156,16 @@ public final class StoreReader implements AutoCloseable {
     /** Up to {@code limit} matching flows, newest first, with bodies. */
     public List<Flow> search(FlowQuery q, int limit) throws IOException {
         IndexSearcher s = searcher();
+        if (q.filter() != null) {
+            // the index gave a superset: test candidates newest first until enough matched
+            List<long[]> locs = locations(q.toLucene());
+            List<Flow> out = new ArrayList<>();
+            for (int i = locs.size() - 1; i >= 0 && out.size() < limit; i--) {
+                Flow f = fetch(locs.get(i)[0], locs.get(i)[1], true);
+                if (f != null && q.accepts(f)) out.add(f);
+            }
+            return out;
+        }
         TopDocs top = s.search(q.toLucene(), Math.max(1, limit), Indexer.SORT);
         List<Flow> out = new ArrayList<>();
         StoredFields sf = s.storedFields();
@@ -168,7 +178,45 @@ public final class StoreReader implements AutoCloseable {
 
     /** Exact number of matching flows (a count query, not a sorted search's estimate). */
     public long count(FlowQuery q) throws IOException {
-        return searcher().count(q.toLucene());
+        if (q.filter() == null) return searcher().count(q.toLucene());
+        long n = 0;
+        for (Flow f : candidates(q)) if (q.accepts(f)) n++;
+        return n;
+    }
+
+    /** The flows the index query of a query with a per-flow filter matched, in journal order, read lazily. */
+    private Iterable<Flow> candidates(FlowQuery q) throws IOException {
+        List<long[]> locs = locations(q.toLucene());
+        boolean bodies = q.filterNeedsBodies();
+        return () -> new java.util.Iterator<>() {
+            int i;
+            Flow next = advance();
+
+            private Flow advance() {
+                while (i < locs.size()) {
+                    long[] l = locs.get(i++);
+                    try {
+                        Flow f = fetch(l[0], l[1], bodies);
+                        if (f != null) return f;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Flow next() {
+                Flow f = next;
+                next = advance();
+                return f;
+            }
+        };
     }
 
     /** Matching flows per value of {@code field} (host, status, method, client), most first. */
@@ -176,7 +224,9 @@ public final class StoreReader implements AutoCloseable {
         String f = field.toLowerCase(Locale.ROOT);
         if (!FlowFields.FACETS.contains(f)) throw new IllegalArgumentException("cannot facet on '" + field + "' (use one of " + FlowFields.FACETS + ")");
         Map<String, Long> counts = new HashMap<>();
-        searcher().search(q.toLucene(), new SimpleCollector() {
+        if (q.filter() != null) {
+            for (Flow fl : candidates(q)) if (q.accepts(fl)) counts.merge(facetValue(fl, f), 1L, Long::sum);
+        } else searcher().search(q.toLucene(), new SimpleCollector() {
             SortedDocValues sorted;
             NumericDocValues numeric;
 
@@ -216,19 +266,28 @@ public final class StoreReader implements AutoCloseable {
             }
             return;
         }
+        List<long[]> locs = locations(q.toLucene());
+        for (long[] l : locs) {
+            Flow f = fetch(l[0], l[1], bodies || q.filterNeedsBodies());
+            if (f != null && q.accepts(f)) sink.accept(f);
+        }
+    }
+
+    /** Journal positions (segment, offset) of the flows {@code query} matches, in journal (= seq) order. */
+    private List<long[]> locations(Query query) throws IOException {
         IndexSearcher s = searcher();
         List<long[]> locs = new ArrayList<>();
-        s.search(q.toLucene(), new SimpleCollector() {
-            int base;
+        s.search(query, new SimpleCollector() {
+            StoredFields stored;
 
             @Override
-            protected void doSetNextReader(LeafReaderContext ctx) {
-                base = ctx.docBase;
+            protected void doSetNextReader(LeafReaderContext ctx) throws IOException {
+                stored = ctx.reader().storedFields();
             }
 
             @Override
             public void collect(int doc) throws IOException {
-                Document d = s.storedFields().document(base + doc);
+                Document d = stored.document(doc);
                 locs.add(new long[] {d.getField(FlowFields.SEGMENT).numericValue().longValue(),
                         d.getField(FlowFields.OFFSET).numericValue().longValue()});
             }
@@ -240,10 +299,17 @@ public final class StoreReader implements AutoCloseable {
         });
         // journal order is seq order: segments are named by their first seq, records appended by seq
         locs.sort(Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
-        for (long[] l : locs) {
-            Flow f = fetch(l[0], l[1], bodies);
-            if (f != null) sink.accept(f);
-        }
+        return locs;
+    }
+
+    private static String facetValue(Flow f, String field) {
+        String v = switch (field) {
+            case FlowFields.HOST -> f.request() == null || f.request().host() == null ? null : f.request().host().toLowerCase(Locale.ROOT);
+            case FlowFields.STATUS -> f.response() == null ? null : Integer.toString(f.response().status());
+            case FlowFields.METHOD -> f.request() == null ? null : f.request().method().toUpperCase(Locale.ROOT);
+            default -> f.client() == null ? null : FlowDocument.clientHostOf(f.client());
+        };
+        return v == null ? "-" : v;
     }
 
     /** The flow with this id, or this seq when {@code idOrSeq} is a number. */

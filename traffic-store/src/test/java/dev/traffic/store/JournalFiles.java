@@ -27,4 +27,24 @@ final class JournalFiles {
         }
         throw new AssertionError("no FLOW record for seq " + seq);
     }
+
+    /** Cuts every clean-close EVENT record out of the journal, as if the writer had crashed. */
+    static void dropCloseEvent(Path storeDir) throws IOException {
+        for (Path p : Segments.list(storeDir.resolve("journal"))) {
+            byte[] all = java.nio.file.Files.readAllBytes(p);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            long keptFrom = 0;
+            try (SegmentReader r = new SegmentReader(p)) {
+                for (Record rec; (rec = r.next()) != null; ) {
+                    if (rec.type() == Segments.EVENT
+                            && dev.traffic.store.journal.JournalEvent.decode(rec.payload()).event().equals("close")) {
+                        out.write(all, (int) keptFrom, (int) (rec.offset() - keptFrom));
+                        keptFrom = rec.offset() + rec.frameLength();
+                    }
+                }
+            }
+            out.write(all, (int) keptFrom, (int) (all.length - keptFrom));
+            java.nio.file.Files.write(p, out.toByteArray());
+        }
+    }
 }

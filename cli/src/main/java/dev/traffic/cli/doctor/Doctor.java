@@ -15,7 +15,29 @@ public final class Doctor {
             new DirectEgressCheck(),
             new MetadataCheck(),
             new CredentialsCheck(),
-            new NoProxyCheck());
+            new NoProxyCheck(),
+            // isolation (sandbox profiles)
+            new NonRootCheck(),
+            new ReadOnlyRootCheck(),
+            new TmpTmpfsCheck(),
+            new CapabilitiesCheck(),
+            new NoNewPrivsCheck(),
+            new SeccompCheck(),
+            new CgroupLimitsCheck(),
+            new RuntimeSocketCheck(),
+            new HostNamespaceCheck(),
+            new WritableMountsCheck(),
+            // credentials
+            new SecretFilesCheck(),
+            // egress
+            new DnsDirectCheck(),
+            new UdpEgressCheck(),
+            new Ipv6EgressCheck(),
+            new ApiServerDirectCheck(),
+            // cluster identity and the proxy's own decisions
+            new ClusterIdentityCheck(),
+            new RulesRefusalCheck(),
+            new CanaryBlockedCheck());
 
     public record Outcome(DoctorCheck check, CheckResult result) {}
 
@@ -25,6 +47,9 @@ public final class Doctor {
         List<Outcome> out = new ArrayList<>();
         for (DoctorCheck c : CHECKS) {
             CheckResult r;
+            if (!c.profiles().contains(ctx.profile())) {
+                continue;
+            }
             try {
                 r = c.run(ctx);
             } catch (RuntimeException e) {

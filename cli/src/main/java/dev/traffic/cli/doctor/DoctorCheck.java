@@ -13,4 +13,14 @@ public interface DoctorCheck {
     String description();
 
     CheckResult run(DoctorContext ctx);
+
+    /** The profiles this check is expected to pass in; outside them it is not run (reported as SKIP). */
+    default java.util.Set<Profile> profiles() {
+        return Profile.ALL;
+    }
+
+    /** The invariant the check proves, for {@code doctor --list} and the docs (defaults to the description). */
+    default String proves() {
+        return description();
+    }
 }

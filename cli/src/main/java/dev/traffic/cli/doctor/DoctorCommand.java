@@ -55,6 +55,43 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "Connect timeout per probe (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "proxy",
+            description = "Which invariants to check: proxy (traffic goes through the proxy and is trusted), docker, k8s-sidecar or"
+                    + " k8s-gateway (adds isolation, secrets, egress and cluster checks for that topology). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--list", description = "Print every check, the profiles it runs in and what it proves, then exit.")
+    boolean list;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "A directory the sandbox may write (repeatable; default: /tmp /work /workspace /home /dev/shm /run /var/tmp).")
+    List<String> workDirs = new ArrayList<>();
+
+    @Option(names = "--keeps-service-account",
+            description = "The sandbox keeps a (read-only) Kubernetes service-account token: allow it in secret-files, check its rights.")
+    boolean keepsServiceAccount;
+
+    @Option(names = "--expect-refused", paramLabel = "'METHOD URL'",
+            description = "A request the proxy's rules must refuse (e.g. 'DELETE https://api.github.com/repos/o/r/git/refs/heads/x').")
+    String expectRefused;
+
+    @Option(names = "--canary", paramLabel = "VALUE", description = "A canary value from the proxy's policy (sent to --canary-sink, must be blocked).")
+    String canary;
+
+    @Option(names = "--canary-sink", paramLabel = "URL", description = "Where to send the canary (a sink host of the policy).")
+    URI canarySink;
+
+    @Option(names = "--udp-target", paramLabel = "HOST:PORT", hidden = true,
+            description = "QUIC server to probe for UDP egress (repeatable; default 1.1.1.1:443).")
+    List<String> udpTargets = new ArrayList<>();
+
+    @Option(names = "--ipv6-target", paramLabel = "HOST:PORT", hidden = true,
+            description = "IPv6 address that must not be reachable directly (repeatable; default [2606:4700:4700::1111]:443).")
+    List<String> ipv6Targets = new ArrayList<>();
+
+    /** The kernel's view (proc, cgroups, mounts); tests point it at fixtures. */
+    HostView host = HostView.system();
+
     /** The sandbox's environment and home; tests replace them to drive pass and fail cases. */
     Map<String, String> env = System.getenv();
     Path home = Path.of(System.getProperty("user.home"));
@@ -62,6 +99,16 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Profile prof;
+        try {
+            prof = Profile.parse(profile);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--profile: " + e.getMessage());
+        }
+        if (list) {
+            printList(spec.commandLine().getOut());
+            return 0;
+        }
         if (!"https".equals(probeUrl.getScheme()) || probeUrl.getHost() == null) {
             throw new UsageException("--probe-url must be an https:// URL, got '" + probeUrl + "'");
         }
@@ -89,8 +136,28 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         List<InetSocketAddress> metadata = parseAll("--metadata-target", metadataTargets);
         if (metadata.isEmpty()) metadata = DoctorContext.METADATA;
+        String refusedMethod = null;
+        URI refusedUrl = null;
+        if (expectRefused != null) {
+            String[] mu = expectRefused.trim().split("\\s+", 2);
+            if (mu.length != 2 || !mu[0].matches("[A-Za-z]+")) {
+                throw new UsageException("--expect-refused: expected 'METHOD URL', got '" + expectRefused + "'");
+            }
+            refusedMethod = mu[0].toUpperCase(Locale.ROOT);
+            try {
+                refusedUrl = new URI(mu[1]);
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException("--expect-refused: bad URL '" + mu[1] + "': " + e.getMessage());
+            }
+        }
+        if ((canary == null) != (canarySink == null)) throw new UsageException("--canary and --canary-sink go together");
+        List<InetSocketAddress> udp = parseAll("--udp-target", udpTargets);
+        List<InetSocketAddress> v6 = parseAll("--ipv6-target", ipv6Targets);
+        Sandbox sandbox = new Sandbox(keepsServiceAccount, refusedMethod, refusedUrl, canary, canarySink,
+                udp.isEmpty() ? Sandbox.UDP_TARGETS : udp, v6.isEmpty() ? Sandbox.IPV6_TARGETS : v6);
+        HostView view = workDirs.isEmpty() ? host : host.withWorkDirs(List.copyOf(workDirs));
         DoctorContext ctx = new DoctorContext(env, home, systemBundles, expected, caProblem, probeUrl, direct, metadata,
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds)).with(view, prof, sandbox);
         List<Doctor.Outcome> outcomes = Doctor.run(ctx);
         PrintWriter out = spec.commandLine().getOut();
         if (json) out.println(toJson(outcomes));
@@ -112,6 +179,16 @@ public final class DoctorCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private static void printList(PrintWriter out) {
+        int width = Doctor.CHECKS.stream().mapToInt(c -> c.name().length()).max().orElse(10);
+        for (DoctorCheck c : Doctor.CHECKS) {
+            String profiles = c.profiles().equals(Profile.ALL) ? "all profiles"
+                    : String.join(",", c.profiles().stream().map(Profile::label).sorted().toList());
+            out.printf("%-" + width + "s  [%s]  %s%n", c.name(), profiles, c.proves());
+        }
+        out.flush();
     }
 
     private static void printLines(PrintWriter out, List<Doctor.Outcome> outcomes) {

@@ -23,7 +23,24 @@ public record DoctorContext(
         URI probeUrl,
         List<InetSocketAddress> directTargets,
         List<InetSocketAddress> metadataTargets,
-        Duration timeout) {
+        Duration timeout,
+        HostView host,
+        Profile profile,
+        Sandbox sandbox) {
+
+    /** The proxy-only context (what doctor checked before profiles): the real machine, profile {@code proxy}. */
+    public DoctorContext(Map<String, String> env, Path home, List<Path> systemBundles, X509Certificate expectedCa,
+            String expectedCaProblem, URI probeUrl, List<InetSocketAddress> directTargets,
+            List<InetSocketAddress> metadataTargets, Duration timeout) {
+        this(env, home, systemBundles, expectedCa, expectedCaProblem, probeUrl, directTargets, metadataTargets, timeout,
+                HostView.system(), Profile.PROXY, Sandbox.NONE);
+    }
+
+    /** The same context with another host view, profile and sandbox expectations (tests, the command). */
+    public DoctorContext with(HostView h, Profile p, Sandbox s) {
+        return new DoctorContext(env, home, systemBundles, expectedCa, expectedCaProblem, probeUrl, directTargets,
+                metadataTargets, timeout, h, p, s);
+    }
 
     /** Standard locations of the system CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS). */
     public static final List<Path> SYSTEM_BUNDLES = List.of(Path.of("/etc/ssl/certs/ca-certificates.crt"),

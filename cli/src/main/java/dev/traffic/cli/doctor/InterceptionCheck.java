@@ -78,7 +78,7 @@ public final class InterceptionCheck implements DoctorCheck {
         }
     }
 
-    private static SSLContext trustingOnly(X509Certificate ca, AtomicReference<X509Certificate[]> seen)
+    static SSLContext trustingOnly(X509Certificate ca, AtomicReference<X509Certificate[]> seen)
             throws GeneralSecurityException, IOException {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.internal.Hashing;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowKind;
@@ -125,6 +126,16 @@ public final class HarReader {
             List<Finding> fs = new ArrayList<>();
             for (JsonNode f : e.get("_findings")) fs.add(MAPPER.convertValue(f, Finding.class));
             b.findings(fs);
+        }
+        if (e.path("_decision").isArray()) {
+            List<Decision> ds = new ArrayList<>();
+            for (JsonNode d : e.get("_decision")) ds.add(MAPPER.convertValue(d, Decision.class));
+            b.decisions(ds);
+        }
+        if (e.path("_credentials").isArray()) {
+            List<String> cs = new ArrayList<>();
+            for (JsonNode c : e.get("_credentials")) cs.add(c.asText());
+            b.credentials(cs);
         }
         if (e.has("_tls")) b.tls(MAPPER.convertValue(e.get("_tls"), TlsInfo.class));
         if (e.has("_tunnel")) b.tunnel(MAPPER.convertValue(e.get("_tunnel"), TunnelInfo.class));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.traffic.store.FlowJson;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowRequest;
@@ -91,6 +92,18 @@ public final class HarWriter implements AutoCloseable {
         if (!f.findings().isEmpty()) {
             g.writeArrayFieldStart("_findings");
             for (Finding x : f.findings()) g.writeObject(x);
+            g.writeEndArray();
+        }
+        // the decision trace, one object per line of it ({stage, rule, action, reason}), and the
+        // names (never values) of brokered credentials injected into the request
+        if (!f.decisions().isEmpty()) {
+            g.writeArrayFieldStart("_decision");
+            for (Decision x : f.decisions()) g.writeObject(x);
+            g.writeEndArray();
+        }
+        if (!f.credentials().isEmpty()) {
+            g.writeArrayFieldStart("_credentials");
+            for (String c : f.credentials()) g.writeString(c);
             g.writeEndArray();
         }
         if (f.tls() != null) g.writeObjectField("_tls", f.tls());

@@ -2,6 +2,7 @@ package dev.traffic.store.index;
 
 import dev.traffic.store.internal.Hashing;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowRequest;
@@ -104,6 +105,17 @@ public final class FlowDocument {
             }
             text.append(x.rule()).append(' ');
         }
+        // the decision trace: rule:protect-main, action:block, stage:rules (rule: also holds the
+        // host-policy rule and finding rules above, so one rule: query finds every flow a rule touched)
+        for (Decision x : f.decisions()) {
+            keyword(d, FlowFields.STAGE, x.stage());
+            keyword(d, FlowFields.ACTION, x.action());
+            if (x.rule() != null) {
+                keyword(d, FlowFields.RULE, x.rule());
+                text.append(x.rule()).append(' ');
+            }
+        }
+        for (String c : f.credentials()) keyword(d, FlowFields.CREDENTIAL, c);
         d.add(new TextField(FlowFields.TEXT, text.toString(), Field.Store.NO));
         return d;
     }
@@ -152,6 +164,11 @@ public final class FlowDocument {
         if (contentType == null) return null;
         int semi = contentType.indexOf(';');
         return (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    }
+
+    /** The address part of a client {@code ip:port} (what the client facet counts). */
+    public static String clientHostOf(String client) {
+        return clientHost(client);
     }
 
     static String clientHost(String client) {

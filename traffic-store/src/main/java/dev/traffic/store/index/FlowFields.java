@@ -35,7 +35,14 @@ public final class FlowFields {
     public static final String POLICY = "policy";
     public static final String FLAG = "flag";
     public static final String SEVERITY = "severity";
+    /** Host-policy rule, finding rules and the rules named in the decision trace. */
     public static final String RULE = "rule";
+    /** Actions in the decision trace ("allow", "block", "flag", "alert", "inject", "refuse"). */
+    public static final String ACTION = "action";
+    /** Stages in the decision trace ("rules", "inspection", "credentials", "admission"). */
+    public static final String STAGE = "stage";
+    /** Names of the brokered credentials injected into the request (never values). */
+    public static final String CREDENTIAL = "credential";
     public static final String BODY = "body";
     public static final String TEXT = "text";
     /** Stored only: where the FLOW record is (segment first seq, offset). */
@@ -46,6 +53,14 @@ public final class FlowFields {
     public static final Map<String, Class<? extends Number>> NUMERIC = Map.of(
             SEQ, Long.class, PORT, Integer.class, STATUS, Integer.class, REQ_SIZE, Long.class,
             RESP_SIZE, Long.class, DURATION, Long.class, TIME, Long.class);
+
+    /**
+     * Every field a query may name (besides {@code header.NAME}); a query naming another is an
+     * error that lists these, so add a new indexed field here.
+     */
+    public static final java.util.Set<String> QUERYABLE = java.util.Set.of(SEQ, TIME, ID, SESSION, KIND, CLIENT, METHOD,
+            SCHEME, HOST, PORT, PATH, QUERY, URL, STATUS, VERSION, HEADER_NAME, CTYPE, REQ_CTYPE, REQ_SIZE, RESP_SIZE,
+            DURATION, ERROR, POLICY, FLAG, SEVERITY, RULE, ACTION, STAGE, CREDENTIAL, BODY, TEXT);
 
     /** Fields {@code --facet} can count. */
     public static final java.util.List<String> FACETS = java.util.List.of(HOST, STATUS, METHOD, CLIENT);

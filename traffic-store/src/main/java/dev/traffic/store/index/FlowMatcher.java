@@ -21,6 +21,15 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 public final class FlowMatcher {
     private FlowMatcher() {}
 
+    /** The flows of {@code flows} that {@code q} matches, per-flow filter included, in their order. */
+    public static List<Flow> filter(List<Flow> flows, dev.traffic.store.FlowQuery q, int maxBodyBytes) throws IOException {
+        List<Flow> candidates = q.toLucene() instanceof org.apache.lucene.search.MatchAllDocsQuery ? flows : filter(flows, q.toLucene(), maxBodyBytes);
+        if (q.filter() == null) return candidates;
+        List<Flow> out = new ArrayList<>();
+        for (Flow f : candidates) if (q.accepts(f)) out.add(f);
+        return out;
+    }
+
     public static List<Flow> filter(List<Flow> flows, Query q, int maxBodyBytes) throws IOException {
         if (flows.isEmpty()) return flows;
         try (ByteBuffersDirectory dir = new ByteBuffersDirectory()) {

@@ -78,9 +78,10 @@ public final class Indexer implements AutoCloseable {
         this.layout = layout;
         this.recent = recent;
         this.maxBodyBytes = maxBodyBytes;
-        Files.createDirectories(layout.indexDir());
-        this.dir = FSDirectory.open(layout.indexDir());
+        dev.traffic.store.internal.PrivateFiles.createDirectories(layout.indexDir());
+        this.dir = new PrivateDirectory(FSDirectory.open(layout.indexDir()), layout.indexDir());
         this.writer = openWriter(dir, layout.indexDir());
+        dev.traffic.store.internal.PrivateFiles.tighten(layout.indexDir().resolve(IndexWriter.WRITE_LOCK_NAME));
         // a rebuild (its own process, nothing else to share the heap with) flushes fewer, bigger segments: fewer merges
         if (!startThread) writer.getConfig().setRAMBufferSizeMB(REBUILD_RAM_BUFFER_MB);
         Map<String, String> data = writer.getLiveCommitData() == null ? Map.of() : toMap(writer.getLiveCommitData());

@@ -2,6 +2,7 @@ package dev.traffic.store.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowRequest;
@@ -56,6 +57,25 @@ public final class FlowJsonWriter {
             g.writeEndArray();
         }
         string(g, "error", f.error());
+        if (!f.decisions().isEmpty()) {
+            g.writeArrayFieldStart("decisions");
+            for (Decision x : f.decisions()) decision(g, x);
+            g.writeEndArray();
+        }
+        if (!f.credentials().isEmpty()) {
+            g.writeArrayFieldStart("credentials");
+            for (String c : f.credentials()) g.writeString(c);
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private static void decision(JsonGenerator g, Decision x) throws IOException {
+        g.writeStartObject();
+        string(g, "stage", x.stage());
+        string(g, "rule", x.rule());
+        string(g, "action", x.action());
+        string(g, "reason", x.reason());
         g.writeEndObject();
     }
 

@@ -18,8 +18,8 @@ public final class LeafFile implements AutoCloseable {
     private long count;
 
     public LeafFile(Path path) throws IOException {
-        Files.createDirectories(path.getParent());
-        ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        PrivateFiles.createDirectories(path.getParent());
+        ch = PrivateFiles.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = ch.size();
         if (size % 32 != 0) ch.truncate(size - size % 32); // a torn last hash; recovery recomputes it
         count = ch.size() / 32;

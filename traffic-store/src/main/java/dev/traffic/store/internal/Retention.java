@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * retention event for the writer to record; the index drops the expired seqs on its next pass.
  */
 final class Retention {
+    /** A consumer of a seq that may fail with I/O (the mark must be durable before the delete). */
+    interface IoLongConsumer {
+        void accept(long value) throws IOException;
+    }
+
+
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     private final StoreLayout layout;
     private final StoreOptions options;
@@ -28,8 +34,13 @@ final class Retention {
         this.options = options;
     }
 
-    /** Applies the policy; never touches {@code active}. Returns the event to record, or null. */
-    JournalEvent apply(Path active) throws IOException {
+    /**
+     * Applies the policy; never touches {@code active}. Before each segment is deleted,
+     * {@code beforeDelete} gets the last seq it holds, so the writer can make the removal durable
+     * as a signed {@link dev.traffic.store.RetentionMark} first (a crash in between leaves a mark
+     * for a segment still present, never a gap without one). Returns the event to record, or null.
+     */
+    JournalEvent apply(Path active, IoLongConsumer beforeDelete) throws IOException {
         if (options.retain() == null && options.maxStoreSize() <= 0) return null;
         List<Path> segs = Segments.list(layout.journalDir());
         long total = 0;
@@ -47,6 +58,7 @@ final class Retention {
             long size = Files.size(p);
             long first = Segments.firstSeq(p);
             long next = Segments.firstSeq(segs.get(i + 1));
+            beforeDelete.accept(next - 1);
             Files.delete(p);
             total -= size;
             removed++;

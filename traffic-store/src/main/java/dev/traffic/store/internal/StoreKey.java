@@ -27,6 +27,7 @@ public final class StoreKey {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+            PrivateFiles.ensureFile(pub);
             Files.writeString(pub, pem("PUBLIC KEY", kp.getPublic().getEncoded()));
             Files.move(tmp, priv, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return kp;

@@ -1,6 +1,7 @@
 package dev.traffic.store.internal;
 
 import dev.traffic.store.Checkpoint;
+import dev.traffic.store.RetentionMark;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.StoreLayout;
 import dev.traffic.store.StoreOptions;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+    /** The logger the proxy prints checkpoint lines on (keep its output outside the sandbox). */
+    private static final Logger CHECKPOINT_LOG = LoggerFactory.getLogger("traffic.checkpoint");
 
     /** Queue items: flow start, flow end, flush request, stop. */
     public sealed interface Item permits Start, End, Flush, Stop {}
@@ -296,7 +299,7 @@ public final class StoreWriter implements Runnable {
         }
         if ((rolled || now - lastRetention >= TimeUnit.SECONDS.toNanos(10)) && !stopping) {
             lastRetention = now;
-            JournalEvent ev = retention.apply(journal.segment());
+            JournalEvent ev = retention.apply(journal.segment(), this::markExpired);
             if (ev != null) {
                 journal.append(Segments.EVENT, ev.encode());
                 sync();
@@ -304,8 +307,19 @@ public final class StoreWriter implements Runnable {
         }
     }
 
+    /** Makes "seqs 1..through removed by retention" durable and signed before the segment goes. */
+    private void markExpired(long through) throws IOException {
+        RetentionMark mark = RetentionMark.sign(through, Instant.now(), key);
+        PrivateFiles.ensureFile(layout.checkpointsFile());
+        Files.writeString(layout.checkpointsFile(), mark.line() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
+        // on the log too, so the copy kept outside the pod (verify --checkpoints) has it
+        CHECKPOINT_LOG.info("{}", mark.line());
+    }
+
     private void checkpoint() throws IOException {
         Checkpoint cp = Checkpoint.sign(merkle.size(), merkle.root(), Instant.now(), key);
+        PrivateFiles.ensureFile(layout.checkpointsFile());
         Files.writeString(layout.checkpointsFile(), cp.line() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
         checkpointedSize = merkle.size();

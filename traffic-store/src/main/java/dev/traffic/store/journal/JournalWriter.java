@@ -37,7 +37,7 @@ public final class JournalWriter implements AutoCloseable {
         closeSegment();
         segment = dir.resolve(Segments.name(firstSeq));
         this.firstSeq = firstSeq;
-        ch = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        ch = dev.traffic.store.internal.PrivateFiles.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         if (ch.size() < Segments.HEADER) {
             ch.truncate(0);
             ch.write(Segments.header(firstSeq), 0);

@@ -74,7 +74,7 @@ public final class Recovery {
         if (cut >= 0) {
             Path saved = seg.resolveSibling(seg.getFileName() + ".torn-" + cut);
             try (FileChannel in = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 FileChannel out = FileChannel.open(saved, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                 FileChannel out = dev.traffic.store.internal.PrivateFiles.open(saved, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING)) {
                 in.transferTo(cut, size - cut, out);
                 out.force(true);

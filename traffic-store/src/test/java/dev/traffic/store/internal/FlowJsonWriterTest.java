@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.traffic.store.FlowJson;
 import dev.traffic.store.Flows;
 import dev.traffic.model.Body;
+import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
 import dev.traffic.model.Flow;
 import dev.traffic.model.FlowKind;
@@ -39,6 +40,9 @@ class FlowJsonWriterTest {
                         new WsMessage(null, null, false, new byte[] {0, -1, 2}, 3, false)))
                 .tunnel(new TunnelInfo(1, Long.MAX_VALUE, true, "closed"))
                 .findings(List.of(rich.findings().get(0), new Finding("r2", null, null, null, null, null, null, null)))
+                .decisions(List.of(new Decision("rules", "protect-main", "block", "main is \"protected\" \u00e9"),
+                        new Decision("credentials", null, "inject", null)))
+                .credentials(List.of("github", "k8s-token"))
                 .build());
         // all optional parts absent
         out.add(Flow.builder().id("x").start(Instant.EPOCH).build());
@@ -72,6 +76,7 @@ class FlowJsonWriterTest {
         parts.put(TunnelInfo.class, full.get("tunnel"));
         parts.put(PolicyDecision.class, full.get("policy"));
         parts.put(Finding.class, full.get("findings").get(0));
+        parts.put(Decision.class, full.get("decisions").get(0));
         for (var e : parts.entrySet()) {
             for (java.lang.reflect.RecordComponent c : e.getKey().getRecordComponents()) {
                 assertThat(e.getValue().has(c.getName())).as(e.getKey().getSimpleName() + "." + c.getName() + " set in the full test flow").isTrue();
