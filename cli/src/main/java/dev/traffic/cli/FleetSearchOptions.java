@@ -28,16 +28,21 @@ public final class FleetSearchOptions {
         return url != null;
     }
 
-    int search(FlowQuery q, boolean count, String facet, OutputOptions output, PrintWriter out) throws Exception {
+    /** Takes the fleet-only {@code sandbox:ID} terms out before the store's parser sees the query. */
+    FleetSearch.Split split(String text) {
+        return FleetSearch.splitSandboxes(text);
+    }
+
+    int search(FlowQuery q, List<String> sandboxes, boolean count, String facet, OutputOptions output, PrintWriter out) throws Exception {
         if (facet != null) throw new UsageException("--facet is not available with --opensearch yet (use OpenSearch Dashboards)");
         FleetSearch fleet = new FleetSearch(cluster.client(ClusterOptions.url("--opensearch", url)), cluster.indexPrefix);
         try {
             if (count) {
-                out.println(fleet.count(q));
+                out.println(fleet.count(q, sandboxes));
                 out.flush();
                 return 0;
             }
-            List<FleetSearch.Hit> hits = fleet.search(q, output.limit(20));
+            List<FleetSearch.Hit> hits = fleet.search(q, sandboxes, output.limit(20));
             print(hits, output.format(), out);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--opensearch: " + e.getMessage());

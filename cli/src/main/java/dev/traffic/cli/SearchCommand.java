@@ -42,10 +42,13 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlowQuery q = filter.query(String.join(" ", words));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (fleet.enabled()) return fleet.search(q, count, facet, output, out);
+        if (fleet.enabled()) {
+            var split = fleet.split(String.join(" ", words));
+            return fleet.search(filter.query(split.query()), split.sandboxes(), count, facet, output, out);
+        }
+        FlowQuery q = filter.query(String.join(" ", words));
         try (StoreReader r = StoreReader.open(data.storeDir())) {
             if (count) {
                 long n = r.count(q);

@@ -176,7 +176,7 @@ class K8sManifestsTest {
         hasRequestsAndLimits(ship);
         assertThat(uid(pod, ship)).as("only the proxy's UID may egress (sidecar lock); the gateway runs as it too").isEqualTo(PROXY_UID);
         assertThat(ship.getCommand()).as("keeps ENTRYPOINT [traffic]").isEmpty();
-        CommandLine.ParseResult args = Main.commandLine().parseArgs(ship.getArgs().toArray(String[]::new));
+        CommandLine.ParseResult args = dev.traffic.cli.Main.commandLine().parseArgs(ship.getArgs().toArray(String[]::new));
         assertThat(args.subcommand().commandSpec().name()).isEqualTo("ship");
         CommandLine.ParseResult sa = args.subcommand();
         assertThat(sa.matchedOptionValue("--to", "")).isEqualTo("$(OPENSEARCH_URL)");

@@ -26,7 +26,12 @@ public final class FleetVerifier {
     /** Null when the cluster holds exactly the checkpoint's log; otherwise what is wrong. */
     public static String check(OpenSearchHttp http, String indexPrefix, String storeId, Checkpoint cp, PublicKey key) throws IOException {
         if (!cp.verify(key)) return "the checkpoint's signature does not verify with this key";
-        List<byte[]> leaves = leaves(http, indexPrefix, storeId, cp.size());
+        List<byte[]> leaves;
+        try {
+            leaves = leaves(http, indexPrefix, storeId, cp.size());
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
         if (leaves.size() != cp.size()) return "the cluster holds " + leaves.size() + " of the checkpoint's " + cp.size() + " flows";
         byte[] root = root(leaves, 0, leaves.size());
         if (!MessageDigest.isEqual(root, cp.root())) {
@@ -38,7 +43,7 @@ public final class FleetVerifier {
 
     /**
      * The shipped leaf hashes of {@code storeId} with {@code leaf_index < size}, in order; throws when
-     * one is missing or shipped twice (the list would not be the log).
+     * one is missing or shipped twice (IllegalStateException: the list would not be the log).
      */
     public static List<byte[]> leaves(OpenSearchHttp http, String indexPrefix, String storeId, long size) throws IOException {
         List<byte[]> out = new ArrayList<>();
@@ -55,12 +60,15 @@ public final class FleetVerifier {
             JsonNode hits = http.json("POST", IndexPeriod.pattern(indexPrefix) + "/_search", body).path("hits").path("hits");
             for (JsonNode h : hits) {
                 long i = h.path("_source").path("leaf_index").asLong();
-                if (i == after) throw new IOException("leaf " + i + " (seq " + (i + 1) + ") is in the cluster twice");
-                if (i != out.size()) throw new IOException("leaf " + out.size() + " (seq " + (out.size() + 1) + ") is not in the cluster");
+                if (i == after) throw new IllegalStateException("leaf " + i + " (seq " + (i + 1) + ") is in the cluster twice");
+                if (i != out.size()) throw new IllegalStateException("leaf " + out.size() + " (seq " + (out.size() + 1) + ") is not in the cluster");
                 out.add(HexFormat.of().parseHex(h.path("_source").path("leaf_hash").asText()));
                 after = i;
             }
-            if (hits.size() < PAGE) return out;
+            if (hits.size() < PAGE) {
+                if (out.size() < size) throw new IllegalStateException("leaf " + out.size() + " (seq " + (out.size() + 1) + ") is not in the cluster");
+                return out;
+            }
         }
     }
 

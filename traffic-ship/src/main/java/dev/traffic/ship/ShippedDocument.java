@@ -36,7 +36,8 @@ import org.apache.lucene.index.IndexableField;
  * i.e. redacted as stored, cut to {@code maxBody}), stored but not indexed. Thread-safe.
  */
 public final class ShippedDocument {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_CONTENT).build();
+    private static final byte[] FLOW_FIELD = ",\"flow\":".getBytes(StandardCharsets.US_ASCII);
     private static final int INDEXED_BODY = StoreOptions.DEFAULTS.maxIndexedBodyBytes();
     private static final byte[] NL = {'\n'};
     private static final FieldAnalyzer ANALYZER = new FieldAnalyzer();
@@ -108,10 +109,11 @@ public final class ShippedDocument {
             g.writeEndObject();
             g.writeStringField("leaf_hash", HexFormat.of().formatHex(leafHash));
             g.writeNumberField("leaf_index", f.seq() - 1);
-            g.writeFieldName("flow");
-            g.writeRawValue(new String(FlowJson.toBytes(capBodies(f)), StandardCharsets.UTF_8));
-            g.writeEndObject();
+            g.flush(); // the object stays open (AUTO_CLOSE_JSON_CONTENT off): the flow's own JSON bytes go in as they are
         }
+        out.write(FLOW_FIELD);
+        out.write(FlowJson.toBytes(capBodies(f)));
+        out.write('}');
     }
 
     private static void value(JsonGenerator g, Object v) throws IOException {

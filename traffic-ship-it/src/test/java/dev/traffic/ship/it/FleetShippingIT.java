@@ -108,6 +108,12 @@ class FleetShippingIT {
             compared++;
         }
         System.out.println("compared " + compared + " queries; not in the parser yet: " + skipped);
+        // sandbox:ID is the fleet's own term, combined with either language
+        assertThat(cli("search", "--opensearch", node.url().toString(), "--index-prefix", "big", "--count", "sandbox:pod-a", "host:pypi.org").out.strip())
+                .isEqualTo(cli("search", "--data-dir", data.toString(), "--count", "host:pypi.org").out.strip());
+        assertThat(cli("search", "--opensearch", node.url().toString(), "--index-prefix", "big", "--count", "sandbox:pod-b", "host:pypi.org").out.strip())
+                .isEqualTo("0");
+        send("DELETE", "/big-flows-*", null); // the next tests restart the cluster: less to recover
         assertThat(compared).isGreaterThanOrEqualTo(30);
     }
 
@@ -141,6 +147,7 @@ class FleetShippingIT {
         Result verify = cli("ship", "--data-dir", data.toString(), "--to", node.url().toString(), "--index-prefix", "rj", "--verify");
         assertThat(verify.code).as(verify.out + verify.err).isEqualTo(1);
         assertThat(verify.out).contains("NOT VERIFIED", "is not in the cluster");
+        send("DELETE", "/rj-flows-*", null);
     }
 
     @Test

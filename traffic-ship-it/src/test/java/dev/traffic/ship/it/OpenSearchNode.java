@@ -76,7 +76,7 @@ final class OpenSearchNode implements AutoCloseable {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("OPENSEARCH_JAVA_OPTS", "-Xms512m -Xmx512m -XX:-HeapDumpOnOutOfMemoryError");
         process = pb.start();
-        awaitHealthy(Duration.ofSeconds(180));
+        awaitHealthy(Duration.ofMinutes(6)); // generous: CI and a shared machine can be slow to recover shards
     }
 
     /** kill -9 of the node (and whatever it started). */

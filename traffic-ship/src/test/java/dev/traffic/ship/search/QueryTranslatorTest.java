@@ -23,7 +23,7 @@ class QueryTranslatorTest {
     void numericRangesAndTimes() throws Exception {
         assertThat(dsl("status:>=400")).isEqualTo("{\"range\":{\"status\":{\"gte\":400}}}");
         assertThat(dsl("status:[500 TO 599]")).isEqualTo("{\"range\":{\"status\":{\"gte\":500,\"lte\":599}}}");
-        assertThat(dsl("since:2026-12-01")).contains("\"time\":{\"gte\":1764547200000,\"format\":\"epoch_millis\"}");
+        assertThat(dsl("since:2026-12-01T00:00Z")).contains("\"time\":{\"gte\":1796083200000,\"format\":\"epoch_millis\"}");
     }
 
     @Test
