@@ -216,6 +216,65 @@ class FleetShippingIT {
         assertThat(tampered.out).contains("NOT VERIFIED", "Merkle root");
     }
 
+    @Test
+    @Order(4)
+    void proxyShipsInProcessAndReportsLagOnMetrics() throws Exception {
+        Path data = tmp.resolve("inproc");
+        Path log = data.resolve("proxy.log");
+        Files.createDirectories(data);
+        int proxyPort = freePort();
+        int adminPort = freePort();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-cp", cp,
+                "dev.traffic.cli.Main", "proxy", "--data-dir", data.toString(), "--listen", "127.0.0.1:" + proxyPort,
+                "--admin", "127.0.0.1:" + adminPort, "--ship", node.url().toString(), "--ship-index-prefix", "inproc",
+                "--sandbox-id", "pod-in", "--ship-required")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            URI admin = URI.create("http://127.0.0.1:" + adminPort);
+            await(() -> get(admin.resolve("/readyz")) == 200 || !proxy.isAlive(), Duration.ofSeconds(120));
+            assertThat(proxy.isAlive()).as(Files.readString(log)).isTrue();
+            // each request is a recorded flow: the proxy answers 502 for the closed upstream port
+            HttpClient viaProxy = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("127.0.0.1", proxyPort))).build();
+            int closed = freePort();
+            for (int i = 0; i < 50; i++) {
+                viaProxy.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closed + "/item/" + i)).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            await(() -> metric(admin, "traffic_ship_shipped_total") >= 50, Duration.ofSeconds(120));
+            await(() -> metric(admin, "traffic_ship_lag_flows") == 0, Duration.ofSeconds(60));
+            assertThat(metric(admin, "traffic_ship_retention_risk")).isZero();
+            assertThat(get(admin.resolve("/readyz"))).as("--ship-required: nothing at risk, ready").isEqualTo(200);
+            refresh("inproc");
+            assertThat(count("inproc")).isEqualTo(50);
+            Result fleet = cli("search", "--opensearch", node.url().toString(), "--index-prefix", "inproc", "-n", "1", "sandbox:pod-in");
+            assertThat(fleet.out).startsWith("pod-in #50 ").contains("/item/49");
+        } finally {
+            proxy.destroyForcibly().waitFor();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private int get(URI u) {
+        try {
+            return http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private double metric(URI admin, String name) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(admin.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return -1;
+    }
+
     private Process shipper(Path data, Path log) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", cp,
