@@ -46,10 +46,12 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin LogFormatOption logFormat;
     @Mixin StoreOptionsMixin storeOptions;
     @Mixin ShipProxyOptions ship;
+    @Mixin IndexerOption indexer;
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
     @Mixin DetectOptions detect;
+    @Mixin RulesOptions requestRules;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -132,7 +134,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     /**
      * Off by default: 400 handshakes cost about 9 s of one core at start, and the measured effect on
-     * the first request to a new host stayed within the benchmark's noise (README, Performance).
+     * the first request to a new host stayed within the benchmark's noise (docs/performance/proxy-harness-2026-11-27.md).
      */
     static final int DEFAULT_WARM_UP = 0;
 
@@ -153,6 +155,7 @@ public final class ProxyCommand implements Callable<Integer> {
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         dev.traffic.detect.Alerter alerter = detect.apply(b);
+        requestRules.apply(b, detect.policy, alerter);
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -163,6 +166,7 @@ public final class ProxyCommand implements Callable<Integer> {
             metrics.storeQueueDepth(fs::queueDepth);
             fs.onFsync(metrics::storeFsync);
         }
+        indexer.start(sink, data.dataDir(), metrics);
         InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
         Duration graceDuration = Values.duration("--grace", grace);
@@ -198,6 +202,7 @@ public final class ProxyCommand implements Callable<Integer> {
         server.awaitTermination();
         if (adminServer != null) adminServer.close();
         sink.close();
+        indexer.close();
         if (alerter != null) alerter.close();
         out.println("traffic proxy stopped");
         out.flush();
@@ -227,7 +232,7 @@ public final class ProxyCommand implements Callable<Integer> {
     FlowSink openSink() throws java.io.IOException {
         if (noRecord) return new LogFlowSink();
         Logger checkpoints = LoggerFactory.getLogger("traffic.checkpoint");
-        dev.traffic.store.StoreOptions o = storeOptions.toOptions().withCheckpointListener(cp -> checkpoints.info(cp.line()));
+        dev.traffic.store.StoreOptions o = indexer.apply(storeOptions.toOptions()).withCheckpointListener(cp -> checkpoints.info(cp.line()));
         dev.traffic.store.FlowStore store = dev.traffic.store.FlowStore.open(data.storeDir(), o);
         for (String w : store.recoveryWarnings()) log.warn("store recovery: {}", w);
         log.info("recording to {} (session {}, fsync every {} ms, on store failure: {})", data.storeDir(), store.session(),

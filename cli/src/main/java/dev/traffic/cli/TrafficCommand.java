@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ProxyCommand.class,
             CaCommand.class,
+            PolicyCommand.class,
             TailCommand.class,
             SearchCommand.class,
             ShipCommand.class,
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
             ReindexCommand.class,
             ScanCommand.class,
             dev.traffic.cli.doctor.DoctorCommand.class,
+            IndexCommand.class,
             CdsTrainCommand.class,
         })
 public final class TrafficCommand implements Runnable {

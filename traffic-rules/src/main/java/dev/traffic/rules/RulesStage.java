@@ -80,7 +80,10 @@ public final class RulesStage implements RequestStage {
     /** The decision for one request (synchronous: rules never wait on I/O). */
     public StageOutcome decide(StageInput input) {
         FlowRequest rq = input.request();
-        Verdict v = rules.get().evaluate(RuleRequest.of(rq), defaultAction);
+        RuleSet set = rules.get();
+        // no rules (a policy file without any yet, reloadable) and nothing to default to: say nothing
+        if (set.isEmpty() && defaultAction == Action.ALLOW) return StageOutcome.PROCEED;
+        Verdict v = set.evaluate(RuleRequest.of(rq), defaultAction);
         Action action = v.action();
         String reason = v.reason();
         if (mode == RulesMode.AUDIT && action == Action.BLOCK) {
@@ -92,7 +95,11 @@ public final class RulesStage implements RequestStage {
         switch (action) {
             case BLOCK -> {
                 int status = v.unreadable() ? v.status() : 403;
-                return StageOutcome.refuse(new Refusal(status, NAME, v.ruleName(), reason), List.of(), List.of(d));
+                // what the client shows (git, kubectl, a JSON error): the rule by name and its reason
+                String shown = v.unreadable() ? "request rules could not check this git push: " + reason
+                        : v.rule() == null ? "blocked by the request rules: " + reason
+                        : "blocked by request rule '" + v.ruleName() + "': " + reason;
+                return StageOutcome.refuse(new Refusal(status, NAME, v.ruleName(), shown), List.of(), List.of(d));
             }
             case FLAG, ALERT -> {
                 Finding f = new Finding(v.ruleName(), FAMILY, action == Action.ALERT ? Severity.HIGH : Severity.MEDIUM,

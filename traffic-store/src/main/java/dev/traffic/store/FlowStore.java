@@ -50,6 +50,7 @@ public final class FlowStore implements FlowSink {
     /** Body bytes waiting in the queue: with the item count, what {@link #writable()} limits. */
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final List<java.util.function.Consumer<Boolean>> healthListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongConsumer> durableListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final long MAX_QUEUED_BYTES = 64L << 20;
     /** Appended flows held for the indexer (so it need not decode them from the journal); past this it reads the journal. */
     private static final int RECENT_FLOWS = 8192;
@@ -77,7 +78,10 @@ public final class FlowStore implements FlowSink {
         RecentFlows recent = options.index() ? new RecentFlows(RECENT_FLOWS, RECENT_BYTES) : null;
         this.indexer = options.index() ? Indexer.start(layout, options.maxIndexedBodyBytes(), recent) : null;
         this.writer = new StoreWriter(layout, options, queue, journal, leaves, merkle, key.getPrivate(), state.lastSeq(),
-                seq -> { if (indexer != null) indexer.durable(seq); },
+                seq -> {
+                    if (indexer != null) indexer.durable(seq);
+                    for (java.util.function.LongConsumer l : durableListeners) l.accept(seq);
+                },
                 this::drained,
                 (ok, cause) -> {
                     for (java.util.function.Consumer<Boolean> l : healthListeners) l.accept(ok);
@@ -286,6 +290,15 @@ public final class FlowStore implements FlowSink {
     @Override
     public boolean healthy() {
         return writer.healthy() && writerThread.isAlive();
+    }
+
+    /**
+     * Calls {@code listener} with the highest durable seq after each fsync, on the writer thread (an
+     * index follower in another process indexes only what is durable). Keep it cheap: it runs
+     * between the writer's batches.
+     */
+    public void onDurable(java.util.function.LongConsumer listener) {
+        durableListeners.add(listener);
     }
 
     /** Told (on the writer thread) when the store stops being able to record (false) and when it can again (true). */

@@ -19,7 +19,7 @@ public final class SpareKeys {
     private static final ScheduledExecutorService FILLER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "traffic-leaf-keys");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY); // background refill; honoured under -XX:ThreadPriorityPolicy=1 (README, Performance)
+        t.setPriority(Thread.MIN_PRIORITY); // background refill; honoured under -XX:ThreadPriorityPolicy=1 (docs/performance/proxy-harness-2026-11-27.md)
         return t;
     });
 

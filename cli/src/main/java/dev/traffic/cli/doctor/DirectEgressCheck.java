@@ -29,7 +29,7 @@ public final class DirectEgressCheck implements DoctorCheck {
         if (!open.isEmpty()) {
             return CheckResult.fail("connected directly, bypassing the proxy, to " + String.join(", ", open),
                     "lock egress: run docker/egress-lock.sh in the pod (sidecar topology) or apply the "
-                            + "sandbox NetworkPolicy (gateway topology); see README 'Run as a sidecar'");
+                            + "sandbox NetworkPolicy (gateway topology); see docs/operations/kubernetes.md");
         }
         return CheckResult.pass("direct connections fail: " + String.join(", ", blocked));
     }

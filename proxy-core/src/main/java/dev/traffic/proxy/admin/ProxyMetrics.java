@@ -55,6 +55,8 @@ public final class ProxyMetrics {
     private final Timer storeFsync;
     private final Counter sinkBackpressure;
     private volatile LongSupplier storeQueueDepth = () -> 0;
+    private volatile LongSupplier indexLagFlows = () -> 0;
+    private volatile java.util.function.DoubleSupplier indexLagSeconds = () -> 0;
     private volatile LongSupplier certCacheHits = () -> 0;
     private volatile LongSupplier certCacheMisses = () -> 0;
 
@@ -87,6 +89,10 @@ public final class ProxyMetrics {
                 .description("Leaf certificate cache lookups").tag("result", "miss").register(registry);
         Gauge.builder("traffic.store.queue.depth", this, m -> m.storeQueueDepth.getAsLong())
                 .description("Flow events waiting for the store").register(registry);
+        Gauge.builder("traffic.index.lag.flows", this, m -> m.indexLagFlows.getAsLong())
+                .description("Durable flows the search index has not added yet (search reads them from the journal meanwhile)").register(registry);
+        Gauge.builder("traffic.index.lag", this, m -> m.indexLagSeconds.getAsDouble()).baseUnit("seconds")
+                .description("How long the oldest durable flow not yet indexed has waited").register(registry);
         storeFsync = histogram("traffic.store.fsync", "Store fsync time");
         sinkBackpressure = Counter.builder("traffic.store.backpressure")
                 .description("Times the proxy paused reading because the store could not keep up").register(registry);
@@ -151,6 +157,12 @@ public final class ProxyMetrics {
     /** Where the store queue depth is read at scrape time (the store owns the queue). */
     public void storeQueueDepth(LongSupplier depth) {
         storeQueueDepth = depth;
+    }
+
+    /** Where the index lag (flows, seconds) is read at scrape time (the indexer owns its progress). */
+    public void indexLag(LongSupplier flows, java.util.function.DoubleSupplier seconds) {
+        indexLagFlows = flows;
+        indexLagSeconds = seconds;
     }
 
     public void storeFsync(long nanos) {

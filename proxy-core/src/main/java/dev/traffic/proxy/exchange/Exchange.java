@@ -352,7 +352,8 @@ public final class Exchange implements UpstreamListener {
             String rule = f.rule() == null ? f.stage() : f.rule();
             String message = f.reason() + " (flow " + rec.id() + ")";
             boolean close = !requestComplete || !clientKeepAlive;
-            refuse(RefusalResponses.of(f, message, recordedHead.path(), head.headers(), close), message,
+            refuse(RefusalResponses.of(f, message, recordedHead.method(), recordedHead.path(), head.headers(),
+                    in.request().body().recorded(), close), message,
                     new PolicyDecision(PolicyDecision.Action.BLOCK, rule));
             return;
         }

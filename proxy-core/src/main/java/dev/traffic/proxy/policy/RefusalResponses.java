@@ -25,8 +25,10 @@ import java.util.Locale;
  *       kubectl prints {@code Error from server (Forbidden): ...};</li>
  *   <li>a JSON error {@code {"error":{"status","reason","stage","rule","message"}}} when the request
  *       accepts JSON;</li>
- *   <li>plain text otherwise (git's smart-HTTP client shows a text/plain error body as
- *       {@code remote: ...} lines on some requests).</li>
+ *   <li>for a git push ({@code POST .../git-receive-pack}), a receive-pack result rejecting every
+ *       ref with the reason, which {@code git push} prints ({@link GitPushRefusal});</li>
+ *   <li>plain text otherwise (git's smart-HTTP client shows a text/plain error body of a refused
+ *       {@code info/refs} request as {@code remote: ...} lines).</li>
  * </ul>
  * Every form carries {@code X-Traffic-Error: true} like {@link ErrorResponses}. The message never
  * holds a secret (a stage's reason must not). The caller owns the returned response.
@@ -42,10 +44,24 @@ public final class RefusalResponses {
      * @param headers the request headers as the client sent them
      */
     public static FullHttpResponse of(Refusal refusal, String message, String path, HttpHeaders headers, boolean close) {
+        return of(refusal, message, null, path, headers, null, close);
+    }
+
+    /**
+     * As above, knowing the method and the held body prefix: a refused git push gets the
+     * receive-pack result git prints ({@link GitPushRefusal}; status 200, the rule and reason shown
+     * as {@code ! [remote rejected] ... (reason)}).
+     */
+    public static FullHttpResponse of(Refusal refusal, String message, String method, String path, HttpHeaders headers,
+            byte[] heldBody, boolean close) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(refusal.status());
         String type;
         byte[] body;
-        if (kubernetes(path, headers)) {
+        if (method != null && GitPushRefusal.applies(method, path)) {
+            status = HttpResponseStatus.OK;
+            type = GitPushRefusal.RESULT_TYPE;
+            body = GitPushRefusal.body(heldBody, message);
+        } else if (kubernetes(path, headers)) {
             type = "application/json";
             body = json(g -> {
                 g.writeStringField("kind", "Status");
@@ -62,7 +78,7 @@ public final class RefusalResponses {
             body = json(g -> {
                 g.writeObjectFieldStart("error");
                 g.writeNumberField("status", refusal.status());
-                g.writeStringField("reason", status.reasonPhrase());
+                g.writeStringField("reason", HttpResponseStatus.valueOf(refusal.status()).reasonPhrase());
                 g.writeStringField("stage", refusal.stage());
                 if (refusal.rule() != null) g.writeStringField("rule", refusal.rule());
                 g.writeStringField("message", message);
@@ -76,6 +92,7 @@ public final class RefusalResponses {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         r.headers().set("X-Traffic-Error", "true");
+        if (type == GitPushRefusal.RESULT_TYPE) r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         if (close) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return r;
     }
