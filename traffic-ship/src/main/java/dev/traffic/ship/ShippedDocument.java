@@ -130,9 +130,9 @@ public final class ShippedDocument {
         for (IndexableField x : d.getFields()) {
             Object v;
             if (x.fieldType().pointDimensionCount() > 0) v = x.numericValue();
+            else if (x.fieldType().indexOptions() == IndexOptions.NONE) continue; // doc values, stored-only: sorting/fetching aids
             else if (x.fieldType().tokenized()) v = tokens(x.name(), x.stringValue());
-            else if (x.fieldType().indexOptions() != IndexOptions.NONE) v = x.stringValue();
-            else continue; // doc values and stored-only fields: sorting/fetching aids of the local index
+            else v = x.stringValue();
             if (v == null || x.name().equals(FlowFields.SEGMENT) || x.name().equals(FlowFields.OFFSET)) continue;
             List<Object> vs = out.computeIfAbsent(x.name(), k -> new ArrayList<>(2));
             if (!vs.contains(v)) vs.add(v);

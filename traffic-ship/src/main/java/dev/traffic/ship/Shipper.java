@@ -64,6 +64,8 @@ public final class Shipper implements Runnable, AutoCloseable {
     private volatile long shippedSeq;
     private volatile long seenSeq;
     private volatile long oldestPendingMillis;
+    /** When the shipper last had nothing to send (or started): bounds the lag while it cannot read yet. */
+    private volatile long caughtUpMillis = System.currentTimeMillis();
     private volatile long shipped;
     private volatile long duplicates;
     private volatile long parked;
@@ -117,7 +119,11 @@ public final class Shipper implements Runnable, AutoCloseable {
         long seen = seenSeq;
         long h = head == null ? seen : Math.max(seen, head.getAsLong());
         long pending = oldestPendingMillis;
-        double lag = pending == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - pending) / 1000.0);
+        long now = System.currentTimeMillis();
+        // the oldest waiting flow's age when known; while the shipper cannot read (cluster down at
+        // start), the time since it was last caught up, an upper bound of that age
+        double lag = pending != 0 ? Math.max(0, (now - pending) / 1000.0)
+                : h > shippedSeq ? Math.max(0, (now - caughtUpMillis) / 1000.0) : 0;
         return new ShipStatus(shippedSeq, h, lag, shipped, duplicates, parked, lost, batches, failures, cpuNanos, lastAck,
                 clusterProblem, atRisk);
     }
@@ -150,6 +156,7 @@ public final class Shipper implements Runnable, AutoCloseable {
                 checkRisk();
                 if (batch.size() == 0) {
                     oldestPendingMillis = 0;
+                    caughtUpMillis = System.currentTimeMillis();
                     if (exitWhenCaughtUp) return;
                     pause(config.poll().toMillis());
                     continue;

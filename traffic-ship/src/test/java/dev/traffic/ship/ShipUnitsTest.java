@@ -81,6 +81,30 @@ class ShipUnitsTest {
     }
 
     @Test
+    void aDocumentHasTheIndexFieldsOnceTextAsTokensAndTheFlowAsRecorded() throws Exception {
+        dev.traffic.model.Flow f = dev.traffic.model.Flow.builder().seq(7).start(Instant.parse("2026-12-01T00:00:00Z"))
+                .request(new dev.traffic.model.FlowRequest("POST", "https", "API.example.com", 443, "/v1/Upload", null, "HTTP/1.1",
+                        java.util.List.of(new dev.traffic.model.Header("Authorization", "Bearer x")), dev.traffic.model.Body.EMPTY, null, null))
+                .error("Connect timed-out").build();
+        var out = new java.io.ByteArrayOutputStream();
+        new ShippedDocument("abcd", new Sandbox("Pod-A", "pod-a", "ns", null), -1, "t", IndexPeriod.DAY).writeCreate(f, new byte[32], out);
+        String[] lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(lines[0]).path("create").path("_id").asText()).isEqualTo("abcd-7");
+        var doc = json.readTree(lines[1]);
+        assertThat(doc.path("seq").isNumber()).as("one number, not the doc-values twin as text: " + doc.path("seq")).isTrue();
+        assertThat(doc.path("time").asLong()).isEqualTo(1796083200000L);
+        assertThat(doc.path("host").asText()).isEqualTo("api.example.com");
+        assertThat(doc.path("header").asText()).isEqualTo("authorization:bearer x");
+        assertThat(doc.path("error").asText()).isEqualTo("connect timed out");
+        assertThat(doc.path("text").asText()).isEqualTo("post https api example com v1 upload connect timed out");
+        assertThat(doc.path("sandbox").asText()).isEqualTo("pod-a");
+        assertThat(doc.path("origin").path("namespace").asText()).isEqualTo("ns");
+        assertThat(doc.path("leaf_index").asLong()).isEqualTo(6);
+        assertThat(dev.traffic.store.FlowJson.fromJson(json.writeValueAsString(doc.path("flow")))).isEqualTo(f);
+    }
+
+    @Test
     void configRejectsCredentialsInTheUrlAndBadPrefixes() {
         Sandbox s = new Sandbox("x", null, null, null);
         assertThatThrownBy(() -> ShipConfig.of(URI.create("https://u:p@h:9200"), s, dir)).hasMessageContaining("not in the URL");
