@@ -12,7 +12,7 @@
 set -eu
 flows=${1:-100000}; lagsecs=${2:-60}; rate=${3:-500}
 here=$(cd "$(dirname "$0")/../.." && pwd)
-jar=$here/cli/target/traffic.jar
+jar=${TRAFFIC_JAR:-$here/cli/target/traffic.jar}
 [ -f "$jar" ] || { echo "no $jar: mvn -B -o -q -pl cli -am -DskipTests package" >&2; exit 2; }
 command -v hey >/dev/null && command -v nginx >/dev/null || { echo "needs hey and nginx (apt-get install hey nginx)" >&2; exit 2; }
 work=$(mktemp -d /tmp/ship-bench.XXXXXX); chmod 755 "$work"
@@ -49,17 +49,19 @@ NGINX
 nginx -c "$work/nginx/nginx.conf" & pids+=($!)
 for i in $(seq 1 100); do curl -sf "http://127.0.0.1:$up/small" >/dev/null && break; sleep 0.1; done
 
-start_proxy() { # args: extra proxy options
+start_proxy() { # args: DATA_DIR, extra proxy options
+  local dir=$1; shift
   pport=$(port); aport=$(port); admin=127.0.0.1:$aport
-  java -jar "$jar" proxy --data-dir "$work/data" --listen "127.0.0.1:$pport" --admin "$admin" "$@" > "$work/proxy.log" 2>&1 &
+  java -jar "$jar" proxy --data-dir "$dir" --listen "127.0.0.1:$pport" --admin "$admin" "$@" > "$work/proxy.log" 2>&1 &
   proxy=$!; pids+=($proxy)
   for i in $(seq 1 300); do curl -sf "http://$admin/readyz" >/dev/null && return; sleep 0.1; done
   echo "proxy did not start:"; tail -20 "$work/proxy.log"; exit 1
 }
 
+if [ "${SKIP_THROUGHPUT:-}" != 1 ]; then
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine)"
 # --- 1. throughput ---
-start_proxy
+start_proxy "$work/data"
 hey -n "$flows" -c 16 -x "http://127.0.0.1:$pport" "http://127.0.0.1:$up/small" > "$work/hey1.txt"
 kill -TERM "$proxy"; wait "$proxy" 2>/dev/null || true
 t0=$(date +%s.%N)
@@ -72,8 +74,10 @@ awk -v n="$n" -v a="$t0" -v b="$t1" -v cpu="$(cat "$work/ship.time")" 'BEGIN { s
   printf "throughput: %d flows shipped in %.1f s = %.0f flows/s (whole `traffic ship` process incl. JVM start; CPU %.1f us/flow)\n",
     n, b - a, n / (b - a), (c[1] + c[2]) * 1e6 / n }'
 
+fi
 # --- 2. lag at a steady recording rate, shipper in the proxy ---
-start_proxy --ship "$os" --ship-index-prefix benchlag --sandbox-id bench
+echo "# lag phase $(date -u +%FT%TZ), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+start_proxy "$work/data2" --ship "$os" --ship-index-prefix benchlag --sandbox-id bench
 c0=$(cpu_ticks "$proxy"); s0=$(metric traffic_ship_cpu_seconds_total); f0=$(metric traffic_ship_shipped_total)
 ( while kill -0 "$proxy" 2>/dev/null; do metric traffic_ship_lag_seconds; sleep 0.1; done ) > "$work/lag.txt" & sampler=$!; pids+=($sampler)
 per=$((rate / 10))
@@ -83,7 +87,9 @@ for i in $(seq 1 300); do [ "$(metric traffic_ship_lag_flows)" = "0.0" ] && brea
 c1=$(cpu_ticks "$proxy"); s1=$(metric traffic_ship_cpu_seconds_total); f1=$(metric traffic_ship_shipped_total)
 kill "$sampler" 2>/dev/null || true
 rps=$(awk '/Requests\/sec/ {print $2}' "$work/hey2.txt")
+recorded=$(awk '/^ *\[[0-9]+\]/ {n += $2} END {print n}' "$work/hey2.txt")
 sort -g "$work/lag.txt" | awk -v rps="$rps" '{v[NR]=$1} END { printf "lag while recording %s flows/s: p50 %.2f s, p99 %.2f s, max %.2f s (%d samples, 100 ms apart)\n",
   rps, v[int(NR*0.5)+1], v[int(NR*0.99)+1], v[NR], NR }'
-awk -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" -v f0="$f0" -v f1="$f1" 'BEGIN { n = f1 - f0; ship = (s1 - s0) * 1e6 / n;
-  all = (c1 - c0) * 10 * 1000 / n; printf "CPU per flow: shipper thread %.1f us, rest of the proxy process %.1f us (%d flows)\n", ship, all - ship, n }'
+awk -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" -v f0="$f0" -v f1="$f1" -v r="$recorded" 'BEGIN { n = f1 - f0;
+  ship = (s1 - s0) * 1e6; rest = (c1 - c0) * 10 * 1000 - ship;
+  printf "CPU per flow: shipper thread %.1f us (%d flows shipped), rest of the proxy process %.1f us (%d flows recorded)\n", ship / n, n, rest / r, r }'
