@@ -39,7 +39,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query words (ANDed); none: every flow.")
     List<String> words = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "har", paramLabel = "har|ndjson", description = "Output format (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--format"}, defaultValue = "har", paramLabel = "har|ndjson|json",
+            description = "Output format: a HAR 1.2 log, or one JSON object per line (ndjson; json is the same) (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
@@ -48,7 +49,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.equals("har") && !fmt.equals("ndjson")) throw new UsageException("--format: expected har or ndjson, got '" + format + "'");
+        if (!fmt.equals("har") && !fmt.equals("ndjson") && !fmt.equals("json")) {
+            throw new UsageException("-o/--format: expected har, ndjson or json, got '" + format + "'");
+        }
         FlowQuery q = filter.query(String.join(" ", words));
         PrintWriter err = spec.commandLine().getErr();
         Path tmp = null;
@@ -66,28 +69,7 @@ public final class ExportCommand implements Callable<Integer> {
         try (StoreReader r = StoreReader.open(data.storeDir())) {
             long total = Terminal.isStderrTerminal() ? r.count(q) : -1;
             Progress progress = new Progress(err, total);
-            if (fmt.equals("har")) {
-                try (HarWriter w = new HarWriter(os, false)) {
-                    r.scan(q, true, f -> {
-                        try {
-                            w.write(f);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        progress.step(++done[0]);
-                    });
-                }
-            } else {
-                r.scan(q, true, f -> {
-                    try {
-                        os.write(TerminalText.json(FlowJson.toJson(f)).getBytes(StandardCharsets.UTF_8));
-                        os.write('\n');
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    progress.step(++done[0]);
-                });
-            }
+            stream(r, q, fmt, os, () -> progress.step(++done[0]));
             progress.end();
             SearchCommand.warn(r, err);
             os.flush();
@@ -105,6 +87,36 @@ public final class ExportCommand implements Callable<Integer> {
             throw e;
         }
         return 0;
+    }
+
+    /**
+     * Writes every flow matching {@code q}, oldest first, as HAR ({@code har}) or one JSON object per
+     * line ({@code ndjson}, {@code json}), streaming: memory does not grow with the number of flows.
+     */
+    static void stream(StoreReader r, FlowQuery q, String fmt, OutputStream os, Runnable each) throws IOException {
+        if (fmt.equals("har")) {
+            try (HarWriter w = new HarWriter(os, false)) {
+                r.scan(q, true, f -> {
+                    try {
+                        w.write(f);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    each.run();
+                });
+            }
+        } else {
+            r.scan(q, true, f -> {
+                try {
+                    os.write(TerminalText.json(FlowJson.toJson(f)).getBytes(StandardCharsets.UTF_8));
+                    os.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                each.run();
+            });
+        }
+        os.flush();
     }
 
     /** A one-line progress bar on stderr, only when it is a terminal and there are over 1000 flows. */

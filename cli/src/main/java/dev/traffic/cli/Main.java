@@ -2,7 +2,7 @@ package dev.traffic.cli;
 
 import picocli.CommandLine;
 
-/** Entry point of the {@code traffic} jar: exit 0 success, 1 failure, 2 usage error. */
+/** Entry point of the {@code traffic} jar; exit statuses are {@link ExitCodes}. */
 public final class Main {
     private Main() {}
 
@@ -15,17 +15,18 @@ public final class Main {
     /** The configured command line; tests call {@code execute} on it with captured out/err. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new TrafficCommand());
+        HelpDefaults.apply(cmd);
         cmd.setExecutionExceptionHandler((ex, line, parseResult) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             line.getErr().println("traffic: " + msg);
             if (Boolean.getBoolean("traffic.debug")) ex.printStackTrace(line.getErr());
-            return ex instanceof UsageException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+            return ex instanceof UsageException ? ExitCodes.USAGE : ExitCodes.ERROR;
         });
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine line = ex.getCommandLine();
             line.getErr().println("traffic: " + ex.getMessage());
             line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for usage.");
-            return CommandLine.ExitCode.USAGE;
+            return ExitCodes.USAGE;
         });
         return cmd;
     }

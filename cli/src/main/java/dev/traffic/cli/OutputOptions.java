@@ -5,16 +5,25 @@ import picocli.CommandLine.Option;
 
 /** {@code -o short|json|har}, {@code --json}, {@code -n/--limit}: how reading commands print flows. */
 public final class OutputOptions {
-    public enum Format { SHORT, JSON, HAR }
+    public enum Format {
+        SHORT, JSON, HAR;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "short|json|har",
-            description = "short: one line per flow (default); json: one JSON object per line; har: a HAR 1.2 log (search).")
+        /** Formats meant for programs: they get every match unless {@code -n} says otherwise. */
+        public boolean machine() {
+            return this != SHORT;
+        }
+    }
+
+    @Option(names = {"-o", "--output"}, paramLabel = "short|json|ndjson|har",
+            description = "short: one line per flow; json or ndjson: one JSON object per line; har: a HAR 1.2 log (default: short).")
     String output;
 
     @Option(names = "--json", description = "Same as -o json.")
     boolean json;
 
-    @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "How many flows (newest matching).")
+    @Option(names = {"-n", "--limit"}, paramLabel = "N",
+            description = "How many flows, newest matching (default: 20 for -o short, which then says on stderr how many more matched;"
+                    + " every match, oldest first, for json, ndjson and har).")
     Integer limit;
 
     public Format format() {
@@ -22,10 +31,15 @@ public final class OutputOptions {
         if (output == null) return Format.SHORT;
         return switch (output.toLowerCase(Locale.ROOT)) {
             case "short" -> Format.SHORT;
-            case "json" -> Format.JSON;
+            case "json", "ndjson" -> Format.JSON;
             case "har" -> Format.HAR;
-            default -> throw new UsageException("-o: expected short, json or har, got '" + output + "'");
+            default -> throw new UsageException("-o: expected short, json, ndjson or har, got '" + output + "'");
         };
+    }
+
+    /** Whether {@code -n} was given. */
+    public boolean limited() {
+        return limit != null;
     }
 
     public int limit(int dflt) {

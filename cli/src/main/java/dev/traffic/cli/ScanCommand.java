@@ -28,8 +28,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code traffic scan}: re-scans a HAR file or the flow store ({@code --store [QUERY]}, with
- * {@code --since/--until/--session}) with the detector. Exit 0 when nothing at
- * or above {@code --min-severity} was found, 1 when something was, 2 on usage errors.
+ * {@code --since/--until/--session}) with the detector. Exit 0 when nothing at or above
+ * {@code --min-severity} was found, 1 when something was, 2 on usage errors, 3 when the input cannot be
+ * read. A stored flow also reports the findings recorded on it by the proxy: its stored text has each
+ * secret replaced by a redaction marker, so a re-scan alone would find nothing there.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Scan recorded requests (a HAR 1.2 file or the store) for token exfiltration.")
@@ -79,7 +81,7 @@ public final class ScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(buf);
         out.flush();
-        return reported[0] > 0 ? 1 : 0;
+        return reported[0] > 0 ? ExitCodes.FOUND : ExitCodes.OK;
     }
 
     private void scanHar(Detector detector, SessionState sessions, Severity min, StringBuilder buf, int[] reported)
@@ -114,9 +116,17 @@ public final class ScanCommand implements Callable<Integer> {
             });
             IOException[] failure = {null};
             r.scan(q, true, f -> {
-                if (f.request() == null || failure[0] != null) return;
+                if (failure[0] != null) return;
+                if (f.request() == null) {
+                    try {
+                        report(null, f, f.findings(), min, buf, reported);
+                    } catch (IOException e) {
+                        failure[0] = e;
+                    }
+                    return;
+                }
                 try {
-                    report(null, f, findings(detector, f, context(f, f.id(), sessions)), min, buf, reported);
+                    report(null, f, withRecorded(f, findings(detector, f, context(f, f.id(), sessions))), min, buf, reported);
                 } catch (IOException e) {
                     failure[0] = e;
                 }
@@ -134,6 +144,17 @@ public final class ScanCommand implements Callable<Integer> {
             out.addAll(detector.inspectMessage(f.request().host(), f.request().path(), m, ctx).findings());
         }
         return out;
+    }
+
+    /**
+     * The findings the proxy recorded on the flow, then those of the re-scan that are new: a finding is
+     * the same when rule, location and fingerprint are.
+     */
+    static List<Finding> withRecorded(Flow f, List<Finding> rescanned) {
+        java.util.Map<String, Finding> all = new java.util.LinkedHashMap<>();
+        for (Finding x : f.findings()) all.putIfAbsent(x.rule() + '\0' + x.location() + '\0' + x.fingerprint(), x);
+        for (Finding x : rescanned) all.putIfAbsent(x.rule() + '\0' + x.location() + '\0' + x.fingerprint(), x);
+        return List.copyOf(all.values());
     }
 
     private void report(Integer entry, Flow f, List<Finding> findings, Severity min, StringBuilder buf, int[] reported)

@@ -25,6 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "   or a mitmproxy filter expression: '~d github.com & ~m POST', '!~c 200', '~b \"BEGIN PRIVATE KEY\"'",
             "   (quote it for the shell). See docs/reference/query-language.md."})
 public final class SearchCommand implements Callable<Integer> {
+    /** Lines the human format prints without {@code -n}. */
+    static final int DEFAULT_LIMIT = 20;
+
     @Spec CommandSpec spec;
     @Mixin DataDirOption data;
     @Mixin QueryOptions filter;
@@ -63,10 +66,26 @@ public final class SearchCommand implements Callable<Integer> {
                 }
                 warn(r, err);
                 for (Map.Entry<String, Long> e : counts.entrySet()) out.printf("%8d  %s%n", e.getValue(), TerminalText.field(e.getKey()));
+            } else if (output.format().machine() && !output.limited()) {
+                // evidence: a machine format gets every match, streamed (issue 16 #4: 515 matched, 20 written)
+                java.io.OutputStream os = new java.io.BufferedOutputStream(new WriterOutputStream(out), 1 << 16);
+                ExportCommand.stream(r, q, output.format() == OutputOptions.Format.HAR ? "har" : "ndjson", os, () -> { });
+                if (output.format() == OutputOptions.Format.HAR) os.write('\n');
+                os.flush();
+                warn(r, err);
             } else {
-                List<Flow> flows = r.search(q, output.limit(20));
+                int limit = output.limit(DEFAULT_LIMIT);
+                List<Flow> flows = r.search(q, limit);
                 warn(r, err);
                 print(flows, output.format(), out);
+                if (!output.format().machine() && flows.size() >= limit) {
+                    long total = r.count(q);
+                    if (total > flows.size()) {
+                        err.println("traffic: showing the newest " + flows.size() + " of " + total + " matching flows;"
+                                + " -n " + total + " shows them all, -o ndjson or -o har writes every match");
+                        err.flush();
+                    }
+                }
             }
         }
         out.flush();

@@ -41,7 +41,7 @@ class AdminOptionTest {
             cmd.setOut(new PrintWriter(new StringWriter()));
             int exit = cmd.execute("proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:" + busy.getLocalPort(),
                     "--data-dir", dir.toString(), "--no-record");
-            assertThat(exit).isEqualTo(1);
+            assertThat(exit).isEqualTo(ExitCodes.ERROR);
             assertThat(err.toString()).contains("traffic: --admin 127.0.0.1:" + busy.getLocalPort());
         }
     }

@@ -58,7 +58,7 @@ class CaCommandsTest {
         byte[] key = Files.readAllBytes(ca.resolve("ca-key.pem"));
 
         Run again = traffic("ca", "init", "--data-dir", dataDir());
-        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.exit()).isEqualTo(ExitCodes.ERROR);
         assertThat(again.err()).startsWith("traffic: ").contains(ca.toString()).contains("--force");
         assertThat(Files.readAllBytes(ca.resolve("ca-key.pem"))).isEqualTo(key);
 
@@ -97,9 +97,9 @@ class CaCommandsTest {
     }
 
     @Test
-    void showWithoutACaFailsWithExitOne() {
+    void showWithoutACaIsAnError() {
         Run r = traffic("ca", "show", "--data-dir", dataDir());
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(ExitCodes.ERROR);
         assertThat(r.err()).startsWith("traffic: no CA at " + tmp.resolve("home/ca")).contains("traffic ca init");
     }
 
@@ -241,7 +241,7 @@ class CaCommandsTest {
         Path wrong = Files.writeString(tmp.resolve("wrong"), "nope\n");
         Path dst = tmp.resolve("dst");
         Run bad = traffic("ca", "init", "--dir", dst.toString(), "--from", p12.toString(), "--password-file", wrong.toString());
-        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.exit()).isEqualTo(ExitCodes.ERROR);
         assertThat(bad.err()).isEqualTo("traffic: " + p12 + ": wrong password (PKCS#12 integrity check failed)" + System.lineSeparator());
         assertThat(dst).doesNotExist();
 

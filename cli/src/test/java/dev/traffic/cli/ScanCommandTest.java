@@ -122,6 +122,53 @@ class ScanCommandTest {
         assertThat(run("scan", "--data-dir", home.toString(), "--store", "host:example.org", "--json")).isZero();
     }
 
+    /**
+     * Issue 16 #8: the proxy redacts what it finds, so the stored text holds markers, not secrets; a
+     * re-scan alone printed nothing and exited 0 on a store with 3 critical findings.
+     */
+    @Test
+    void storeModeReportsTheFindingsRecordedOnRedactedFlows() throws Exception {
+        Path home = dir.resolve("home-redacted");
+        try (dev.traffic.store.FlowStore s = dev.traffic.store.FlowStore.open(home.resolve("store"),
+                dev.traffic.store.StoreOptions.defaults())) {
+            for (int i = 0; i < 3; i++) {
+                byte[] body = ("{\"k\":\"[REDACTED:github-app-token:4f1c0a9b2e7" + i + ":ghs_..BLfe]\"}").getBytes(StandardCharsets.UTF_8);
+                dev.traffic.model.FlowRequest req = new dev.traffic.model.FlowRequest("POST", "https", "paste.example", 443,
+                        "/p" + i, null, "HTTP/1.1", List.of(new dev.traffic.model.Header("Content-Type", "application/json")),
+                        StoreFixtures.body(body), List.of(), null);
+                s.ended(dev.traffic.model.Flow.builder().session("s7").request(req)
+                        .findings(List.of(new dev.traffic.model.Finding("github-app-token", "github",
+                                dev.traffic.model.Severity.CRITICAL, "body-json", "paste.example", "4f1c0a9b2e7" + i + ":ghs_..BLfe",
+                                "plain", "")))
+                        .build());
+            }
+            s.ended(StoreFixtures.flow("GET", "example.org", "/", 200, "", "ok", false));
+        }
+        int code = run("scan", "--data-dir", home.toString(), "--store", "--json");
+        assertThat(code).as(err.toString()).isEqualTo(1);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : out.toString().lines().filter(l -> !l.isBlank()).toList()) lines.add(JSON.readTree(l));
+        assertThat(lines).hasSize(3).allSatisfy(f -> {
+            assertThat(f.get("severity").asText()).isEqualTo("critical");
+            assertThat(f.get("rule").asText()).isEqualTo("github-app-token");
+            assertThat(f.get("host").asText()).isEqualTo("paste.example");
+        });
+        out.getBuffer().setLength(0);
+        assertThat(run("scan", "--data-dir", home.toString(), "--store")).isEqualTo(1);
+        assertThat(out.toString().lines().filter(l -> l.startsWith("critical"))).hasSize(3);
+        assertThat(run("scan", "--data-dir", home.toString(), "--store", "host:example.org")).isZero();
+    }
+
+    /** Issue 16 #8: "found something" (1) and "cannot read the input" (3) are different exit codes. */
+    @Test
+    void anUnreadableHarIsAnErrorNotAFinding() throws Exception {
+        Path bad = dir.resolve("broken.har");
+        Files.writeString(bad, "{\"log\": {\"entries\": [ {\"request\": ");
+        assertThat(run("scan", bad.toString())).as(err.toString()).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("broken.har");
+        assertThat(run("scan", "--data-dir", dir.resolve("nowhere").toString(), "--store")).isEqualTo(ExitCodes.USAGE);
+    }
+
     @Test
     void cleanFileExitsZeroAndUsageErrorsExitTwo() throws Exception {
         Path har = har(entry("a", "GET", "https://example.org/x?id=3761d288-3aa2-4269-b2ea-426082a253d7", "", null));

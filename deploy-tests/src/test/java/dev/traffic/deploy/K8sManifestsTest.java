@@ -91,6 +91,8 @@ class K8sManifestsTest {
                 .isNotEqualTo(PROXY_UID);
         proxyEnv(sandbox, "http://" + listen);
         caWired(pod, sandbox);
+        credentialsOnlyInTraffic(List.of(pod), traffic, pod);
+        assertThat(env(sandbox)).as("the sandbox holds placeholders").containsEntry("GITHUB_TOKEN", "traffic-placeholder-github");
         containers(pod).forEach(PodChecks::hasRequestsAndLimits);
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     }
@@ -128,6 +130,8 @@ class K8sManifestsTest {
         hasRequestsAndLimits(sandbox);
         proxyEnv(sandbox, "http://" + svc.getMetadata().getName() + ":" + svcPort);
         caWired(sbPod, sandbox);
+        credentialsOnlyInTraffic(List.of(gwPod, sbPod), traffic, gwPod);
+        assertThat(env(sandbox)).as("the sandbox holds placeholders").containsEntry("GITHUB_TOKEN", "traffic-placeholder-github");
 
         NetworkPolicy np = Manifests.one(objs, NetworkPolicy.class, "sandbox-egress-via-traffic");
         assertThat(selects(np.getSpec().getPodSelector(), sbLabels)).as("policy selects the sandbox pods").isTrue();
@@ -161,6 +165,14 @@ class K8sManifestsTest {
         assertThat(proxyRule).hasSize(1);
         assertThat(proxyRule.get(0).getFrom()).isNotEmpty()
                 .allMatch(p -> p.getPodSelector() != null && selects(p.getPodSelector(), sbLabels));
+        // the admin port: not open to every pod (sandboxes included), only to Prometheus
+        int adminPort = port(args.matchedOptionValue("--admin", ""));
+        var adminRule = ingress.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == adminPort)).toList();
+        assertThat(adminRule).hasSize(1);
+        assertThat(adminRule.get(0).getFrom()).as("admin port restricted to named peers").isNotEmpty()
+                .allMatch(p -> p.getPodSelector() != null && !selects(p.getPodSelector(), sbLabels)
+                        && p.getNamespaceSelector() != null);
     }
 
     /** The shipping overlays add a `traffic ship` container beside the proxy: same volume, cluster from a Secret, Downward API identity. */
