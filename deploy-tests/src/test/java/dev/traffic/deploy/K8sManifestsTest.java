@@ -207,7 +207,9 @@ class K8sManifestsTest {
         assertThat(volume(pod, mount.getName()).getSecret().getSecretName()).isEqualTo("traffic-opensearch");
         // it reads the proxy's store: the same data volume, and the proxy's own args are untouched
         assertThat(mountAt(ship, "/data").getName()).isEqualTo(mountAt(proxy, "/data").getName());
-        assertThat(sa.matchedOptionValue("--data-dir", "")).isEqualTo(trafficArgs(proxy).matchedOptionValue("--data-dir", ""));
+        java.nio.file.Path shipData = sa.matchedOptionValue("--data-dir", null);
+        java.nio.file.Path proxyData = trafficArgs(proxy).matchedOptionValue("--data-dir", null);
+        assertThat(shipData).isNotNull().isEqualTo(proxyData);
         assertThat(objs).noneMatch(o -> o instanceof io.fabric8.kubernetes.api.model.Secret)
                 .as("the overlay does not carry the Secret itself");
     }
