@@ -361,6 +361,40 @@ public final class StoreReader implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The searcher over the index (plus the journal's unindexed tail) for readers that need more than
+     * {@link #search}: cursor paging, facets over keyword terms, per-host timelines (the web UI).
+     * Same snapshot and thread rules as this reader.
+     */
+    public IndexSearcher indexSearcher() throws IOException {
+        return searcher();
+    }
+
+    /** The flow of a hit of {@link #indexSearcher()} (null when retention removed it meanwhile). */
+    public Flow flowAt(int doc, boolean bodies) throws IOException {
+        return fetch(searcher().storedFields().document(doc), bodies);
+    }
+
+    /** A flow together with its journal record's payload (what its Merkle leaf hash covers). */
+    public record Located(Flow flow, byte[] record) {}
+
+    /** {@link #show} plus the record bytes, for checking a flow against the Merkle log. */
+    public Optional<Located> locate(String idOrSeq) throws IOException {
+        IndexSearcher s = searcher();
+        Query q = idOrSeq.matches("\\d{1,18}")
+                ? org.apache.lucene.document.LongPoint.newExactQuery(FlowFields.SEQ, Long.parseLong(idOrSeq))
+                : new TermQuery(new Term(FlowFields.ID, FlowDocument.keywordTerm(idOrSeq)));
+        TopDocs top = s.search(q, 1);
+        if (top.scoreDocs.length == 0) return Optional.empty();
+        Document d = s.storedFields().document(top.scoreDocs[0].doc);
+        long segment = d.getField(FlowFields.SEGMENT).numericValue().longValue();
+        long offset = d.getField(FlowFields.OFFSET).numericValue().longValue();
+        Flow f = fetch(segment, offset, true);
+        if (f == null) return Optional.empty();
+        Record r = SegmentReader.readAt(segments.get(segment), offset);
+        return Optional.of(new Located(f, r.payload()));
+    }
+
     private Flow fetch(Document d, boolean bodies) throws IOException {
         return fetch(d.getField(FlowFields.SEGMENT).numericValue().longValue(),
                 d.getField(FlowFields.OFFSET).numericValue().longValue(), bodies);
