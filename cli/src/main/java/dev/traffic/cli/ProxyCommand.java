@@ -60,9 +60,9 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "CA directory (or mitmproxy-style key+cert PEM) to intercept with (default: <data-dir>/ca; created when empty).")
     Path caDir;
 
-    @Option(names = "--max-body-record", defaultValue = "1MiB", paramLabel = "SIZE",
+    @Option(names = "--max-body-record", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "Bytes of each body kept in the record, per direction (default: ${DEFAULT-VALUE}); size and SHA-256 always cover all of it.")
-    String maxBodyRecord;
+    long maxBodyRecord;
 
     @Option(names = "--upstream-ca", paramLabel = "FILE",
             description = "Extra PEM root(s) to trust for upstream servers, besides the JDK's (repeatable).")
@@ -108,24 +108,24 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "On SIGTERM, how long in-flight flows may take to finish (default: ${DEFAULT-VALUE}).")
-    String grace;
+    Duration grace;
 
     @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long connecting to an upstream may take before the client gets 504 (default: ${DEFAULT-VALUE}).")
-    String connectTimeout;
+    Duration connectTimeout;
 
     @Option(names = "--client-idle-timeout", defaultValue = "120s", paramLabel = "DURATION",
             description = "Close a client connection with no exchange in progress after this long (default: ${DEFAULT-VALUE}).")
-    String clientIdleTimeout;
+    Duration clientIdleTimeout;
 
     @Option(names = "--upstream-idle-timeout", defaultValue = "300s", paramLabel = "DURATION",
             description = "An upstream that sends nothing for this long while a response is awaited or streaming: "
                     + "504 (or the stream is cut and the flow records it) (default: ${DEFAULT-VALUE}).")
-    String upstreamIdleTimeout;
+    Duration upstreamIdleTimeout;
 
     @Option(names = "--pool-idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "Close a pooled upstream connection unused for this long (default: ${DEFAULT-VALUE}).")
-    String poolIdleTimeout;
+    Duration poolIdleTimeout;
 
     @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
             description = "TLS implementation (default: auto = BoringSSL when available, else the JDK).")
@@ -168,7 +168,7 @@ public final class ProxyCommand implements Callable<Integer> {
         indexer.start(sink, data.dataDir(), metrics);
         InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
-        Duration graceDuration = Values.duration("--grace", grace);
+        Duration graceDuration = grace;
         ProxyServer server;
         try {
             server = ProxyServer.start(b.build());
@@ -244,7 +244,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 .listen(Values.hostPort("--listen", listen))
                 .hostRules(rules.build())
                 .allowLinkLocal(allowLinkLocal);
-        long cap = Values.size("--max-body-record", maxBodyRecord);
+        long cap = maxBodyRecord;
         if (cap > Integer.MAX_VALUE - 16) throw new UsageException("--max-body-record: at most 2GiB");
         b.maxBodyRecord((int) cap);
         for (Path p : upstreamCa) {
@@ -275,9 +275,8 @@ public final class ProxyCommand implements Callable<Integer> {
         return b;
     }
 
-    private static Duration positive(String option, String value) {
-        Duration d = Values.duration(option, value);
-        if (d.isZero() || d.isNegative()) throw new UsageException(option + ": must be more than 0, got '" + value + "'");
+    private static Duration positive(String option, Duration d) {
+        if (d.isZero() || d.isNegative()) throw new UsageException(option + ": must be more than 0, got " + d);
         return d;
     }
 }
