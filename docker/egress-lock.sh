@@ -4,8 +4,9 @@
 # Run once, as root with NET_ADMIN only, in the network namespace to lock (the pod's init container).
 # After it, in this namespace:
 #   - sockets owned by PROXY_UID (the traffic sidecar) may reach anything;
-#   - every other UID may reach only loopback LOOPBACK_PORTS (default: the proxy's port) and
-#     DNS (udp+tcp 53) on DNS_SERVERS (default: the nameservers of /etc/resolv.conf);
+#   - every other UID may reach only loopback LOOPBACK_PORTS (default: the proxy's port), and DNS
+#     only with ALLOW_DNS=1: the proxy resolves every name itself, so the sandbox needs no DNS, and a
+#     resolver it can reach forwards data hidden in query names to any authoritative server, unrecorded;
 #   - replies on connections accepted from outside (probes, the sandbox's own servers) still flow;
 #   - everything else is rejected at once (TCP reset / ICMP admin-prohibited), so clients fail fast.
 # The sandbox container must not hold NET_ADMIN, or it could undo this.
@@ -15,7 +16,8 @@
 #   PROXY_PORT      proxy port on loopback (default 8080)
 #   LOOPBACK_PORTS  space-separated loopback TCP ports the others may reach (default: PROXY_PORT);
 #                   "any" allows all of loopback (sandboxes that run their own local servers)
-#   DNS_SERVERS     space-separated resolver addresses (default: nameservers in /etc/resolv.conf),
+#   ALLOW_DNS=1     let the other UIDs query DNS (udp+tcp 53) on DNS_SERVERS (default 0: no DNS at all)
+#   DNS_SERVERS     with ALLOW_DNS=1: space-separated resolver addresses (default: nameservers in /etc/resolv.conf),
 #                   matched before any DNAT, so the cluster DNS Service address works with kube-proxy
 #                   (with socket-level load balancing, e.g. Cilium without kube-proxy, list the DNS pods)
 #   BACKEND         nft | iptables (default: nft when installed, else iptables)
@@ -36,9 +38,14 @@ LOOPBACK_PORTS="${LOOPBACK_PORTS:-$PROXY_PORT}"
 if [ "$LOOPBACK_PORTS" != any ]; then
   for p in $LOOPBACK_PORTS; do is_uint "$p" || die "LOOPBACK_PORTS: '$p' is not a port"; done
 fi
-if [ -z "${DNS_SERVERS:-}" ] && [ -r /etc/resolv.conf ]; then
-  DNS_SERVERS="$(awk '$1 == "nameserver" { printf "%s ", $2 }' /etc/resolv.conf)"
-fi
+ALLOW_DNS="${ALLOW_DNS:-0}"
+case "$ALLOW_DNS" in
+  0) [ -z "${DNS_SERVERS:-}" ] || die "DNS_SERVERS is set but ALLOW_DNS is not 1: set ALLOW_DNS=1 to let the sandbox query those resolvers" ;;
+  1) if [ -z "${DNS_SERVERS:-}" ] && [ -r /etc/resolv.conf ]; then
+       DNS_SERVERS="$(awk '$1 == "nameserver" { printf "%s ", $2 }' /etc/resolv.conf)"
+     fi ;;
+  *) die "ALLOW_DNS must be 0 or 1, got '${ALLOW_DNS}'" ;;
+esac
 DNS_SERVERS="${DNS_SERVERS:-}"
 DNS4=""; DNS6=""
 for a in $DNS_SERVERS; do

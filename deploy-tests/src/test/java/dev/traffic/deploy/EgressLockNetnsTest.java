@@ -100,8 +100,20 @@ class EgressLockNetnsTest {
             assertThat(dnsProbe(net, SANDBOX_UID, OTHER_RESOLVER).out()).contains("ANSWER " + OTHER_RESOLVER);
             assertThat(dnsProbe(net, SANDBOX_UID, DNS_SERVICE).out()).contains("ANSWER " + UPSTREAM);
 
-            Proc.Result lock = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
+            // the default: no DNS at all for the sandbox (the proxy resolves every name itself)
+            Proc.Result noDns = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
+                    "PROXY_PORT=" + PROXY_PORT, "BACKEND=" + backend, Repo.docker().resolve("egress-lock.sh").toString()));
+            assertThat(noDns.exit()).as("egress-lock.sh: %s", noDns).isZero();
+            assertThat(dnsProbe(net, SANDBOX_UID, DNS_SERVICE).exit()).as("no DNS by default, not even the cluster's").isEqualTo(3);
+            assertThat(dnsProbe(net, SANDBOX_UID, OTHER_RESOLVER).exit()).isEqualTo(3);
+            Proc.Result half = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
                     "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + DNS_SERVICE, "BACKEND=" + backend,
+                    Repo.docker().resolve("egress-lock.sh").toString()));
+            assertThat(half.exit()).as("DNS_SERVERS without ALLOW_DNS=1 is a setting error").isEqualTo(2);
+            assertThat(half.err()).contains("ALLOW_DNS");
+
+            Proc.Result lock = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
+                    "PROXY_PORT=" + PROXY_PORT, "ALLOW_DNS=1", "DNS_SERVERS=" + DNS_SERVICE, "BACKEND=" + backend,
                     Repo.docker().resolve("egress-lock.sh").toString()));
             assertThat(lock.exit()).as("egress-lock.sh: %s", lock).isZero();
 
@@ -123,7 +135,7 @@ class EgressLockNetnsTest {
 
             // re-applying replaces the rules rather than stacking them
             assertThat(Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
-                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + DNS_SERVICE, "BACKEND=" + backend,
+                    "PROXY_PORT=" + PROXY_PORT, "ALLOW_DNS=1", "DNS_SERVERS=" + DNS_SERVICE, "BACKEND=" + backend,
                     Repo.docker().resolve("egress-lock.sh").toString())).exit()).isZero();
             assertThat(curl(net, SANDBOX_UID, direct).exit()).isEqualTo(7);
             assertThat(curl(net, PROXY_UID, direct).out()).contains("says hi");
@@ -151,7 +163,7 @@ class EgressLockNetnsTest {
                         NetnsUpstream.class.getName(), "--dns", UPSTREAM + ":" + UP_PORT))) {
             upstream.awaitLine("READY", Duration.ofSeconds(30));
             Proc.Result lock = Proc.run(Duration.ofSeconds(30), net.inSbx("env", "PROXY_UID=" + PROXY_UID,
-                    "PROXY_PORT=" + PROXY_PORT, "DNS_SERVERS=" + UPSTREAM, "BACKEND=" + backend,
+                    "PROXY_PORT=" + PROXY_PORT, "BACKEND=" + backend,
                     Repo.docker().resolve("egress-lock.sh").toString()));
             assertThat(lock.exit()).as("egress-lock.sh: %s", lock).isZero();
 

@@ -161,6 +161,14 @@ class K8sManifestsTest {
         assertThat(proxyRule).hasSize(1);
         assertThat(proxyRule.get(0).getFrom()).isNotEmpty()
                 .allMatch(p -> p.getPodSelector() != null && selects(p.getPodSelector(), sbLabels));
+        // the admin port: not open to every pod (sandboxes included), only to Prometheus
+        int adminPort = port(args.matchedOptionValue("--admin", ""));
+        var adminRule = ingress.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == adminPort)).toList();
+        assertThat(adminRule).hasSize(1);
+        assertThat(adminRule.get(0).getFrom()).as("admin port restricted to named peers").isNotEmpty()
+                .allMatch(p -> p.getPodSelector() != null && !selects(p.getPodSelector(), sbLabels)
+                        && p.getNamespaceSelector() != null);
     }
 
     /** Our renderer models what kustomize does with these files: cross-check with the real one when present. */

@@ -69,4 +69,59 @@ class ClientHelloTest {
         assertThat(p.hello().sni()).isNull();
         b.release();
     }
+
+    /** The handshake message of a single-record hello, re-framed as records of {@code size} bytes each. */
+    static ByteBuf splitIntoRecords(ByteBuf hello, int size) {
+        int len = hello.getUnsignedShort(hello.readerIndex() + 3);
+        ByteBuf msg = hello.slice(hello.readerIndex() + 5, len);
+        ByteBuf out = Unpooled.buffer();
+        for (int i = 0; i < len; i += size) {
+            int n = Math.min(size, len - i);
+            out.writeByte(22).writeByte(3).writeByte(1).writeShort(n).writeBytes(msg, i, n);
+        }
+        return out;
+    }
+
+    @Test
+    void aHelloSplitOverAFewRecordsIsReassembled() throws Exception {
+        ByteBuf hello = realHello(SslProvider.JDK, "split.example.test");
+        int len = hello.getUnsignedShort(hello.readerIndex() + 3);
+        ByteBuf split = splitIntoRecords(hello, len / 3 + 1);
+        try {
+            ClientHello.Peek peek = ClientHello.peek(split);
+            assertThat(peek.kind()).isEqualTo(ClientHello.Kind.TLS);
+            assertThat(peek.hello().sni()).isEqualTo("split.example.test");
+            // the 4-byte handshake header itself split over records
+            ByteBuf tiny = splitIntoRecords(hello, 2);
+            ClientHello.Peek headerSplit = ClientHello.peek(tiny.slice(0, 5 * 2 + 4));
+            assertThat(headerSplit.kind()).isEqualTo(ClientHello.Kind.INCOMPLETE);
+            tiny.release();
+        } finally {
+            hello.release();
+            split.release();
+        }
+    }
+
+    /**
+     * Issue 15 item 7: 1-byte handshake records. The peek stops looking for an SNI after
+     * MAX_RECORDS records (TLS, SNI unknown: the CONNECT target decides) instead of reassembling
+     * 65 KB record by record on every read.
+     */
+    @Test
+    void oneByteRecordsStopAfterTheRecordLimit() throws Exception {
+        ByteBuf hello = realHello(SslProvider.JDK, "trickle.example.test");
+        ByteBuf split = splitIntoRecords(hello, 1);
+        try {
+            assertThat(split.readableBytes()).isGreaterThan(6 * 100);
+            int justOver = 6 * (ClientHello.MAX_RECORDS + 1);
+            ClientHello.Peek peek = ClientHello.peek(split.slice(0, justOver));
+            assertThat(peek.kind()).isEqualTo(ClientHello.Kind.TLS);
+            assertThat(peek.hello().sni()).isNull();
+            ClientHello.Peek before = ClientHello.peek(split.slice(0, 6 * ClientHello.MAX_RECORDS));
+            assertThat(before.kind()).isEqualTo(ClientHello.Kind.INCOMPLETE);
+        } finally {
+            hello.release();
+            split.release();
+        }
+    }
 }

@@ -44,14 +44,14 @@ class LargeDownloadTest {
         reader.setDaemon(true);
         reader.start();
         try (TestUpstream upstream = TestUpstream.tls(TestPki.serverContext(pki.upstreamCa, "localhost"))) {
-            String portLine = next(lines, "PORT ", 30);
+            String portLine = next(lines, "PORT ", 180);
             int port = Integer.parseInt(portLine.substring(5).trim());
             Cmd.Result r = Cmd.run(List.of("curl", "-sS", "--max-time", "120", "-x", "http://127.0.0.1:" + port,
                     "--cacert", pki.proxyCaPem().toString(), "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
                     "https://localhost:" + upstream.port() + "/bytes/" + n), null, null, 150);
             assertThat(r.exit()).as(r + "\nchild: " + String.join("\n", lines)).isZero();
             assertThat(r.out()).isEqualTo("200 " + n);
-            String flow = next(lines, "FLOW /bytes/" + n, 30);
+            String flow = next(lines, "FLOW /bytes/" + n, 180);
             assertThat(flow).isEqualTo("FLOW /bytes/" + n + " 200 " + n + " " + TestUpstream.patternSha256(n));
             assertThat(child.isAlive()).isTrue();
         } finally {

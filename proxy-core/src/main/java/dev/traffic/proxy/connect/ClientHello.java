@@ -16,6 +16,8 @@ public record ClientHello(String sni, List<String> alpn) {
     public record Peek(Kind kind, ClientHello hello) {}
 
     private static final int MAX_HELLO = 64 * 1024;
+    /** Records a ClientHello may span before we stop looking for its SNI (a post-quantum hello needs 2-3). */
+    public static final int MAX_RECORDS = 16;
 
     public static Peek peek(ByteBuf in) {
         int start = in.readerIndex();
@@ -24,29 +26,41 @@ public record ClientHello(String sni, List<String> alpn) {
         if (in.getUnsignedByte(start) != 22) return new Peek(Kind.NOT_TLS, null);
         if (avail < 3) return new Peek(Kind.INCOMPLETE, null);
         if (in.getUnsignedByte(start + 1) != 3) return new Peek(Kind.NOT_TLS, null);
-        // Reassemble the handshake message from consecutive handshake records.
-        byte[] hs = new byte[0];
+        // Find the handshake message's extent from the record headers alone (no copying), and copy
+        // it once when it is all there: reassembling record by record was quadratic in the number
+        // of records, and peek runs again on every read (issue 15: 65 KB of 1-byte records cost 9 s).
+        byte[] header = new byte[4];
         int pos = start;
+        int records = 0;
+        int have = 0;
         int need = -1;
         while (true) {
             if (pos + 5 > start + avail) return incompleteOrGiveUp(avail);
             int type = in.getUnsignedByte(pos);
             int len = in.getUnsignedShort(pos + 3);
-            if (type != 22 || len == 0 || len > 18432) return new Peek(Kind.TLS, new ClientHello(null, List.of()));
+            if (type != 22 || len == 0 || len > 18432) return unknown();
+            if (++records > MAX_RECORDS) return unknown(); // real clients use one to a few; no SNI is read from more
             if (pos + 5 + len > start + avail) return incompleteOrGiveUp(avail);
-            byte[] add = new byte[len];
-            in.getBytes(pos + 5, add);
-            byte[] joined = new byte[hs.length + len];
-            System.arraycopy(hs, 0, joined, 0, hs.length);
-            System.arraycopy(add, 0, joined, hs.length, len);
-            hs = joined;
-            pos += 5 + len;
-            if (need < 0 && hs.length >= 4) {
-                if (hs[0] != 1) return new Peek(Kind.TLS, new ClientHello(null, List.of()));
-                need = 4 + (((hs[1] & 0xff) << 16) | ((hs[2] & 0xff) << 8) | (hs[3] & 0xff));
-                if (need > MAX_HELLO) return new Peek(Kind.TLS, new ClientHello(null, List.of()));
+            if (need < 0) {
+                // the 4-byte handshake header may itself span records: read it byte by byte across them
+                for (int i = 0; i < len && have + i < 4; i++) header[have + i] = in.getByte(pos + 5 + i);
+                if (have + len >= 4) {
+                    if (header[0] != 1) return unknown();
+                    need = 4 + (((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff));
+                    if (need > MAX_HELLO) return unknown();
+                }
             }
-            if (need >= 0 && hs.length >= need) break;
+            have += len;
+            pos += 5 + len;
+            if (need >= 0 && have >= need) break;
+        }
+        byte[] hs = new byte[have];
+        int at = 0;
+        for (int p = start; at < have; ) {
+            int len = in.getUnsignedShort(p + 3);
+            in.getBytes(p + 5, hs, at, len);
+            at += len;
+            p += 5 + len;
         }
         try {
             return new Peek(Kind.TLS, parse(hs));
@@ -56,7 +70,12 @@ public record ClientHello(String sni, List<String> alpn) {
     }
 
     private static Peek incompleteOrGiveUp(int avail) {
-        return avail > MAX_HELLO ? new Peek(Kind.TLS, new ClientHello(null, List.of())) : new Peek(Kind.INCOMPLETE, null);
+        return avail > MAX_HELLO ? unknown() : new Peek(Kind.INCOMPLETE, null);
+    }
+
+    /** TLS, but no SNI or ALPN could be read: the caller decides on the CONNECT target alone. */
+    private static Peek unknown() {
+        return new Peek(Kind.TLS, new ClientHello(null, List.of()));
     }
 
     private static ClientHello parse(byte[] b) {

@@ -36,6 +36,8 @@ public record Target(String scheme, String host, int port, InetAddress address) 
             int end = authority.indexOf(']');
             if (end < 0) return null;
             host = authority.substring(1, end);
+            // brackets hold an IPv6 literal (RFC 3986 IP-literal), never a name or an IPv4 address
+            if (!NetUtil.isValidIpV6Address(host)) return null;
             String rest = authority.substring(end + 1);
             if (rest.isEmpty()) portText = null;
             else if (rest.startsWith(":")) portText = rest.substring(1);

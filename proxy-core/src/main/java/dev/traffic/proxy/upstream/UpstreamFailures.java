@@ -28,7 +28,12 @@ public final class UpstreamFailures {
         for (Throwable x = c; x != null; x = x.getCause()) {
             if (x instanceof NamingTrustManager.UpstreamCertificateException) return new Failure(502, x.getMessage());
         }
-        if (c instanceof UnknownHostException) return new Failure(502, "cannot resolve " + target.host());
+        if (c instanceof UnknownHostException) {
+            // the resolver's own reasons ("resolver busy", "lookup timed out") say more than "cannot resolve"
+            String m = String.valueOf(c.getMessage());
+            String why = m.startsWith(target.host() + ": ") ? " (" + m.substring(target.host().length() + 2) + ")" : "";
+            return new Failure(502, "cannot resolve " + target.host() + why);
+        }
         if (c instanceof ConnectTimeoutException) return new Failure(504, "upstream connect timeout " + hp);
         if (c instanceof SslHandshakeTimeoutException) return new Failure(504, "upstream TLS handshake timeout " + hp);
         if (c instanceof ProxyConnectException) return new Failure(502, "upstream proxy refused " + hp + ": " + c.getMessage());
