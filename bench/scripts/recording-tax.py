@@ -106,6 +106,15 @@ def other_cpu(fn, pids):
     return r, max(0.0, (b1 - b0) - (w1 - w0) - client) / max(1e-9, t1 - t0)
 
 
+STARTED = []
+
+
+def stop_all():
+    for p in STARTED:
+        if p.p.poll() is None:
+            p.p.kill()  # the companion ends with its stdin
+
+
 class Proxy:
     def __init__(self, label, port, extra, cds=True, env=None):
         self.label, self.port, self.admin = label, port, port + 1
@@ -122,6 +131,7 @@ class Proxy:
         self.logf = open(f"{self.dir}/proxy.log", "w")
         self.t0 = time.time()
         self.p = subprocess.Popen(cmd, stdout=self.logf, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        STARTED.append(self)
         deadline = time.time() + 120
         while time.time() < deadline:
             with open(f"{self.dir}/proxy.log") as f:
@@ -288,6 +298,7 @@ def main():
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--jar", default=f"{ROOT}/cli/target/traffic.jar")
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--cold-only", metavar="EXTRA", help="only the cold phase, for the defaults plus these proxy options (e.g. '--warm-up 100')")
     ap.add_argument("--out")
     ARGS = ap.parse_args()
     if not os.path.exists(f"{BUILD}/BenchClient.class"):
@@ -305,8 +316,11 @@ def main():
     out(f"# jar {ARGS.jar}; load average before: {open('/proc/loadavg').read().split()[:3]}")
 
     # ---- 1. cold
-    configs = {"before": (["--indexer", "thread", "--warm-up", "0"], False), "after": ([], True)}
+    # before: main when issue 21 was filed; cds: + the class-data archive and the companion, no warm-up; after: the defaults
+    configs = {"before": (["--indexer", "thread", "--warm-up", "0"], False), "cds": (["--warm-up", "0"], True), "after": ([], True)}
     cold = {}
+    if ARGS.cold_only is not None:
+        configs = {"cold-only": (ARGS.cold_only.split(), True)}
     if not ARGS.skip_cold:
         for name, (extra, cds) in configs.items():
             p = Proxy(f"cold-ka-{name}", 19300, extra, cds)
@@ -320,6 +334,13 @@ def main():
             q.stop()
             cold[name] = (r[0] if r else None, nh, p.ready, busy)
             log(f"cold {name}: {cold[name]}")
+
+    if ARGS.cold_only is not None:
+        c = cold["cold-only"]
+        out(f"cold {ARGS.cold_only!r}: first {ARGS.cold:.0f} s {c[0]:.0f} req/s; first request to {ARGS.hosts} new hosts p50 {c[1]:.2f} ms; "
+            f"listening after {c[2]:.2f} s; other processes' CPU {c[3]:.2f} cores")
+        hosts_block([])
+        return
 
     # ---- 2. warm, interleaved
     variants = {
@@ -401,10 +422,13 @@ def main():
         if nhk:
             out(f"| cold first request to {ARGS.hosts} new hosts, p50 (<= 2x warm) | {a[1]:.2f} ms = {a[1] / nhk['default'][0]:.1f}x | {b[1]:.2f} ms = {b[1] / nhk['thread'][0]:.1f}x |")
         out(f"| start to listening | {a[2]:.2f} s | {b[2]:.2f} s |")
+        c = cold["cds"]
+        out(f"# cold with the archive but --warm-up 0: first {ARGS.cold:.0f} s {c[0]:.0f} req/s = {100 * c[0] / rps['default']:.0f}% of warm; "
+            f"first request to {ARGS.hosts} new hosts p50 {c[1]:.2f} ms; listening after {c[2]:.2f} s")
     out("")
     out(f"# other processes' CPU during the warm windows (cores; ~0 on a quiet machine): median {med(machine):.2f}, max {max(machine):.2f}")
     if cold:
-        out(f"# during the cold windows: before {cold['before'][3]:.2f}, after {cold['after'][3]:.2f}")
+        out(f"# during the cold windows: " + ", ".join(f"{k} {v[3]:.2f}" for k, v in cold.items()))
     out(f"# load average after: {open('/proc/loadavg').read().split()[:3]}; run took {time.time() - t_start:.0f} s")
     if ARGS.out:
         with open(ARGS.out, "w") as f:
@@ -412,4 +436,7 @@ def main():
 
 
 if __name__ == "__main__":
+    import atexit
+    atexit.register(stop_all)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
     main()

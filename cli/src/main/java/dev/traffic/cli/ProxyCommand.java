@@ -51,6 +51,7 @@ public final class ProxyCommand implements Callable<Integer> {
     boolean noRecord;
     @Mixin DetectOptions detect;
     @Mixin RulesOptions requestRules;
+    @Mixin CredentialOptions credentials;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; loopback unless you ask otherwise).")
@@ -155,6 +156,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
         dev.traffic.detect.Alerter alerter = detect.apply(b);
         requestRules.apply(b, detect.policy, alerter);
+        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -203,6 +205,7 @@ public final class ProxyCommand implements Callable<Integer> {
         sink.close();
         indexer.close();
         if (alerter != null) alerter.close();
+        if (broker != null) broker.close();
         out.println("traffic proxy stopped");
         out.flush();
         return 0;
@@ -254,9 +257,12 @@ public final class ProxyCommand implements Callable<Integer> {
         try {
             for (String g : insecureUpstream) b.insecureUpstream(g);
             for (String g : passthrough) b.passthrough(g);
-            b.upstreamProxy(upstreamProxy != null
+            UpstreamProxySettings via = (upstreamProxy != null
                     ? UpstreamProxySettings.explicit(upstreamProxy, System.getenv())
-                    : UpstreamProxySettings.fromEnvironment(System.getenv()));
+                    : UpstreamProxySettings.fromEnvironment(System.getenv()))
+                    .withoutOwnListener(Values.hostPort("--listen", listen), log::warn);
+            log.info("upstream proxy: {}", via.describe());
+            b.upstreamProxy(via);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

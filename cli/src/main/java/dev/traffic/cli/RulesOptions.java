@@ -88,12 +88,8 @@ final class RulesOptions {
         }
     }
 
-    @SuppressWarnings("restriction")
+    /** SIGHUP is shared (credentials re-read on it too): one handler, every registered reload runs. */
     private static void onHangUp(Runnable r) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> new Thread(r, "traffic-rules-reload").start());
-        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-            log.warn("SIGHUP cannot be handled here ({}); request rules are read at start only", e.toString());
-        }
+        HangupReload.add("request rules", r);
     }
 }

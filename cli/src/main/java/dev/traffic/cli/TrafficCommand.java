@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             dev.traffic.cli.doctor.DoctorCommand.class,
             IndexCommand.class,
             CdsTrainCommand.class,
+            CredentialsCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -91,6 +91,8 @@ class K8sManifestsTest {
                 .isNotEqualTo(PROXY_UID);
         proxyEnv(sandbox, "http://" + listen);
         caWired(pod, sandbox);
+        credentialsOnlyInTraffic(List.of(pod), traffic, pod);
+        assertThat(env(sandbox)).as("the sandbox holds placeholders").containsEntry("GITHUB_TOKEN", "traffic-placeholder-github");
         containers(pod).forEach(PodChecks::hasRequestsAndLimits);
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     }
@@ -128,6 +130,8 @@ class K8sManifestsTest {
         hasRequestsAndLimits(sandbox);
         proxyEnv(sandbox, "http://" + svc.getMetadata().getName() + ":" + svcPort);
         caWired(sbPod, sandbox);
+        credentialsOnlyInTraffic(List.of(gwPod, sbPod), traffic, gwPod);
+        assertThat(env(sandbox)).as("the sandbox holds placeholders").containsEntry("GITHUB_TOKEN", "traffic-placeholder-github");
 
         NetworkPolicy np = Manifests.one(objs, NetworkPolicy.class, "sandbox-egress-via-traffic");
         assertThat(selects(np.getSpec().getPodSelector(), sbLabels)).as("policy selects the sandbox pods").isTrue();

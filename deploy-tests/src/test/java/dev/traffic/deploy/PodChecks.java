@@ -161,4 +161,28 @@ final class PodChecks {
         mountAt(traffic, "/data");
         mountAt(traffic, "/tmp");
     }
+
+    /**
+     * The credential broker's secrets: the Secret traffic-credentials is mounted read-only into
+     * {@code traffic} only; no other container of any pod mounts it or takes an env value from any Secret.
+     */
+    static void credentialsOnlyInTraffic(List<PodSpec> pods, Container traffic, PodSpec trafficPod) {
+        VolumeMount m = mountAt(traffic, "/run/secrets/traffic");
+        assertThat(m.getReadOnly()).isTrue();
+        assertThat(volume(trafficPod, m.getName()).getSecret().getSecretName()).isEqualTo("traffic-credentials");
+        for (PodSpec pod : pods) {
+            for (Container c : containers(pod).toList()) {
+                if (c == traffic) continue;
+                for (VolumeMount vm : c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts()) {
+                    var v = volume(pod, vm.getName());
+                    assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
+                            .as("%s mounts %s", c.getName(), vm.getMountPath()).isNotEqualTo("traffic-credentials");
+                }
+                for (var e : c.getEnv() == null ? List.<io.fabric8.kubernetes.api.model.EnvVar>of() : c.getEnv()) {
+                    assertThat(e.getValueFrom() == null || e.getValueFrom().getSecretKeyRef() == null)
+                            .as("%s env %s from a Secret", c.getName(), e.getName()).isTrue();
+                }
+            }
+        }
+    }
 }

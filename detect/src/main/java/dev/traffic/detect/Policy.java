@@ -58,7 +58,7 @@ public final class Policy {
     }
 
     /** Top-level keys other readers of the policy file own; detection ignores them. */
-    private static final java.util.Set<String> IGNORED_KEYS = java.util.Set.of("rules", "presets");
+    private static final java.util.Set<String> IGNORED_KEYS = java.util.Set.of("rules", "presets", "credentials");
 
     public static Policy load(Path file) throws IOException {
         String yaml;
@@ -86,7 +86,7 @@ public final class Policy {
         if (!root.isObject()) throw new IllegalArgumentException("policy " + source + ": top level must be a mapping");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            // rules/presets belong to the request rules (traffic-rules reads them from the same file)
+            // rules/presets belong to the request rules, credentials to the broker (they read the same file)
             if (IGNORED_KEYS.contains(k)) continue;
             if (!List.of("secrets", "canaries", "destinations", "sinks", "internal_hosts").contains(k)) {
                 throw new IllegalArgumentException("policy " + source + ": unknown key '" + k + "'");

@@ -51,6 +51,16 @@ public record Flow(
         return toBuilder().seq(s).build();
     }
 
+    /**
+     * The flow's absolute URL (see {@link FlowRequest#url()}); a flow that never got a request (a
+     * failed client handshake) is {@code https://SNI/}, or {@code https://invalid/} without SNI.
+     */
+    public String url() {
+        if (request != null) return request.url();
+        String sni = tls == null ? null : tls.sni();
+        return new FlowRequest("CONNECT", "https", sni, 443, null, null, null, null, null, null, null).url();
+    }
+
     /** Highest finding severity, or null when there are none. */
     public Severity maxSeverity() {
         Severity max = null;

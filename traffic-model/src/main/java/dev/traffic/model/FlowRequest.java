@@ -48,12 +48,51 @@ public record FlowRequest(
         return query == null ? path : path + "?" + query;
     }
 
-    /** scheme://host[:port]/path?query, port omitted when it is the scheme's default. */
+    /**
+     * The request as an absolute URL, {@code scheme://host[:port]/path?query} (port omitted when it
+     * is the scheme's default; a CONNECT's scheme is https, or http for port 80), always one that
+     * {@link java.net.URI} parses: a CONNECT's or any
+     * other request without an origin-form path ({@code *}, an authority, none) gets {@code /}, a
+     * missing host is {@code invalid} (RFC 2606), and characters a URL may not hold are
+     * percent-encoded (as UTF-8), existing {@code %XX} escapes kept.
+     */
     public String url() {
-        boolean dflt = ("https".equals(scheme) && port == 443) || ("http".equals(scheme) && port == 80)
-                || ("wss".equals(scheme) && port == 443) || ("ws".equals(scheme) && port == 80);
-        String h = host != null && host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return scheme + "://" + h + (dflt || port <= 0 ? "" : ":" + port) + target();
+        String s = scheme == null || scheme.isEmpty() ? "http" : scheme.toLowerCase(java.util.Locale.ROOT);
+        // a tunnel's URL names what it reaches, whatever the proxy connection's own scheme was
+        if ("CONNECT".equalsIgnoreCase(method)) s = port == 80 ? "http" : "https";
+        boolean dflt = (("https".equals(s) || "wss".equals(s)) && port == 443) || (("http".equals(s) || "ws".equals(s)) && port == 80);
+        String h = host == null || host.isEmpty() ? "invalid" : host;
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        h = h.indexOf(':') >= 0 ? "[" + encode(h, ":.") + "]" : encode(h, "");
+        String p = path == null || !path.startsWith("/") ? "/" : encode(path, ":@/");
+        String q = query == null ? "" : "?" + encode(query, ":@/?");
+        return s + "://" + h + (dflt || port <= 0 ? "" : ":" + port) + p + q;
+    }
+
+    /** Percent-encodes what is not unreserved, a sub-delim or in {@code extra}; keeps valid %XX. */
+    private static String encode(String v, String extra) {
+        StringBuilder b = null;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = (c < 128 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=".indexOf(c) >= 0 || extra.indexOf(c) >= 0))
+                    || (c == '%' && i + 2 < v.length() && hex(v.charAt(i + 1)) && hex(v.charAt(i + 2)));
+            if (ok) {
+                if (b != null) b.append(c);
+                continue;
+            }
+            if (b == null) b = new StringBuilder(v.length() + 16).append(v, 0, i);
+            int cp = v.codePointAt(i);
+            if (Character.charCount(cp) == 2) i++;
+            for (byte x : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(x & 0xf, 16)));
+            }
+        }
+        return b == null ? v : b.toString();
+    }
+
+    private static boolean hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     public FlowRequest withBody(Body b) {

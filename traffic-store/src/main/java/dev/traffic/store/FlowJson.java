@@ -127,10 +127,11 @@ public final class FlowJson {
         return out.toByteArray();
     }
 
+    /** The flow as JSON for people and tools (tail/search -o json): the record plus its absolute {@code url}. */
     public static String toJson(Flow flow) {
         java.io.StringWriter out = new java.io.StringWriter(1024);
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-            FlowJsonWriter.write(g, flow);
+            FlowJsonWriter.write(g, flow, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

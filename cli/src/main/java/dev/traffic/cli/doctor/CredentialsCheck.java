@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * No well-known credential sits in the sandbox in plain form: no credential-named environment
  * variable with a value, no credential file (cloud, git, registry, kube, unencrypted SSH key) in
  * the home directory. Reports names and paths only, never a value or file content. Variables that
- * deliberately hold placeholders or canaries are listed in {@code TRAFFIC_DOCTOR_ALLOW} (comma-separated names).
+ * deliberately hold placeholders or canaries are listed in {@code TRAFFIC_DOCTOR_ALLOW} (comma-separated names);
+ * the credential broker's placeholders ({@code traffic-placeholder-...}, {@code AKIATRAFFIC...}) pass as they are.
  */
 public final class CredentialsCheck implements DoctorCheck {
     static final Set<String> WELL_KNOWN = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
@@ -30,6 +31,16 @@ public final class CredentialsCheck implements DoctorCheck {
             "HEROKU_API_KEY", "VAULT_TOKEN", "DATABASE_URL", "PGPASSWORD", "MYSQL_PWD", "SENTRY_AUTH_TOKEN");
     /** Credential-shaped names beyond the list: *_TOKEN, *_SECRET, *_SECRET_KEY, *_API_KEY, *_PASSWORD, *_ACCESS_KEY. */
     private static final Pattern SHAPED = Pattern.compile(".*(_TOKEN|_SECRET|_SECRET_KEY|_API_KEY|_APIKEY|_PASSWORD|_PASSWD|_ACCESS_KEY)");
+
+    /** The credential broker's placeholders (docs/how-to/give-the-sandbox-placeholders.md): not secrets. */
+    static final String PLACEHOLDER_PREFIX = "traffic-placeholder-";
+    static final String AWS_PLACEHOLDER_PREFIX = "AKIATRAFFIC";
+    private static final Pattern PLACEHOLDER = Pattern.compile("traffic-placeholder-[A-Za-z0-9.-]{1,64}|AKIATRAFFIC[A-Z0-9]{5,117}");
+
+    /** A broker placeholder, and nothing more (a real token with the prefix pasted in front still fails). */
+    static boolean isPlaceholder(String value) {
+        return PLACEHOLDER.matcher(value.strip()).matches();
+    }
 
     private record CredFile(String path, Predicate<String> holdsSecret) {}
 
@@ -69,7 +80,7 @@ public final class CredentialsCheck implements DoctorCheck {
         Set<String> vars = new TreeSet<>();
         for (Map.Entry<String, String> e : ctx.env().entrySet()) {
             String name = e.getKey();
-            if (e.getValue() == null || e.getValue().isBlank() || allowed.contains(name)) continue;
+            if (e.getValue() == null || e.getValue().isBlank() || allowed.contains(name) || isPlaceholder(e.getValue())) continue;
             String upper = name.toUpperCase(Locale.ROOT);
             if (WELL_KNOWN.contains(upper) || SHAPED.matcher(upper).matches()) vars.add(name);
         }
@@ -98,7 +109,12 @@ public final class CredentialsCheck implements DoctorCheck {
     private static boolean holds(Path p, Predicate<String> holdsSecret) {
         try {
             byte[] head = Files.readAllBytes(p);
-            return holdsSecret.test(new String(head, 0, Math.min(head.length, 1 << 20), StandardCharsets.ISO_8859_1));
+            String text = new String(head, 0, Math.min(head.length, 1 << 20), StandardCharsets.ISO_8859_1);
+            // lines that only carry the credential broker's placeholders hold nothing (a kubeconfig
+            // from `traffic credentials kubeconfig`, a git credential line with the placeholder)
+            StringBuilder kept = new StringBuilder();
+            for (String line : text.split("\n")) if (!line.contains(PLACEHOLDER_PREFIX) && !line.contains(AWS_PLACEHOLDER_PREFIX)) kept.append(line).append('\n');
+            return holdsSecret.test(kept.toString());
         } catch (IOException e) {
             return true; // present but unreadable to us: still there for whoever can read it
         }

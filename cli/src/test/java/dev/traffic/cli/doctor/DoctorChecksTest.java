@@ -188,6 +188,24 @@ class DoctorChecksTest {
     }
 
     @Test
+    void theCredentialBrokersPlaceholdersPassAndARealLookingTokenStillFails() throws IOException {
+        env.put("GITHUB_TOKEN", "traffic-placeholder-github");
+        env.put("AWS_ACCESS_KEY_ID", "AKIATRAFFICPLACEHOLDR");
+        env.put("AWS_SECRET_ACCESS_KEY", "traffic-placeholder-aws-secret");
+        Path kube = tmp.resolve("home/.kube/config");
+        Files.createDirectories(kube.getParent());
+        Files.writeString(kube, "users:\n- name: sandbox\n  user:\n    token: traffic-placeholder-kube\n");
+        assertThat(new CredentialsCheck().run(ctx()).status()).isEqualTo(CheckResult.Status.PASS);
+        env.put("GH_TOKEN", "traffic-placeholder-ghp_" + "A".repeat(36)); // a real token behind the prefix
+        CheckResult r = new CredentialsCheck().run(ctx());
+        assertThat(r.status()).isEqualTo(CheckResult.Status.FAIL);
+        assertThat(r.detail()).contains("GH_TOKEN").doesNotContain("GITHUB_TOKEN", "AWS_");
+        env.remove("GH_TOKEN");
+        Files.writeString(kube, "users:\n- name: sandbox\n  user:\n    token: eyJhbGciOiJSUzI1NiJ9.real\n");
+        assertThat(new CredentialsCheck().run(ctx()).detail()).contains(kube.toString());
+    }
+
+    @Test
     void sshKeysCountOnlyWhenUnencrypted() {
         assertThat(CredentialsCheck.unencryptedKey(opensshKey("none"))).isTrue();
         assertThat(CredentialsCheck.unencryptedKey(opensshKey("aes256-ctr"))).isFalse();

@@ -1,12 +1,11 @@
 package dev.traffic.proxy.client;
 
+import dev.traffic.proxy.server.Pipelines;
 import dev.traffic.proxy.server.ProxyContext;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Pipeline of a newly accepted client connection: idle timer, the strict HTTP/1.1 codec,
@@ -28,11 +27,6 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         px.config().events().clientConnectionOpened();
         ch.closeFuture().addListener(f -> px.config().events().clientConnectionClosed());
         ClientSession session = new ClientSession(Http1ClientHandler.describe(ch.remoteAddress()), "http", null, null);
-        long idle = px.config().clientIdleTimeout().toMillis();
-        ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                .addLast("http", new ProxyServerCodec(px.config().maxInitialLineLength(), px.config().maxHeaderSize()))
-                .addLast("flow-control", new HeldReads())
-                .addLast("client", new Http1ClientHandler(px, session));
+        Pipelines.clientConnection(ch, px, session);
     }
 }

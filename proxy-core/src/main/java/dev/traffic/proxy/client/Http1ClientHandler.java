@@ -6,11 +6,11 @@ import dev.traffic.proxy.exchange.ExchangeOwner;
 import dev.traffic.proxy.net.ReadGate;
 import dev.traffic.proxy.net.Target;
 import dev.traffic.proxy.policy.ErrorResponses;
-import dev.traffic.proxy.policy.PolicyGate;
+import dev.traffic.proxy.policy.Admission;
+import dev.traffic.proxy.policy.Refusals;
 import dev.traffic.proxy.record.FlowRecorder;
 import dev.traffic.proxy.server.ProxyContext;
 
-import dev.traffic.model.FlowKind;
 import dev.traffic.model.FlowRequest;
 import dev.traffic.model.PolicyDecision;
 import io.netty.channel.ChannelFutureListener;
@@ -114,14 +114,9 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
                 badRequest(ctx, req, 400, "bad request: invalid CONNECT target '" + abbreviate(req.uri()) + "'");
                 return;
             }
-            if (!px.config().sink().healthy()
-                    && px.config().recordingMode() == dev.traffic.proxy.RecordingMode.FAIL_CLOSED) {
-                refuse(ctx, req, t, 503, "recording unavailable", null);
-                return;
-            }
-            PolicyGate.Refusal r = px.policy().checkName(t.host());
-            if (r != null) {
-                refuse(ctx, req, t, 403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
+            Admission.Refused no = px.admission().checkHead(t.host(), false);
+            if (no != null) {
+                refuse(ctx, req, t, no.status(), no.message(), no.decision());
                 return;
             }
             px.applySinkBackpressure(ctx.channel());
@@ -159,23 +154,17 @@ public final class Http1ClientHandler extends ChannelInboundHandlerAdapter imple
     /** Records the refused request as a flow, answers {@code status} with {@code why} and closes. */
     private void refuse(ChannelHandlerContext ctx, HttpRequest req, Target t, int status, String why, PolicyDecision decision) {
         closing = true;
-        FlowRecorder rec = new FlowRecorder(px, session.clientAddress(), FlowKind.HTTP);
         boolean bad = req.decoderResult().isFailure();
         String method = bad ? "-" : req.method().name();
         // with an inspector the whole target (bounded by the line-length limit) is scanned and redacted
         // as recorded; cutting it first could leave a partial credential no rule recognises
         String target = bad ? null : withoutUserinfo(req.uri());
         if (target != null && px.config().inspector() == null) target = abbreviate(target);
-        rec.startRefused(new FlowRequest(method, session.scheme(), t == null ? null : t.host(), t == null ? 0 : t.port(),
+        FlowRequest head = new FlowRequest(method, session.scheme(), t == null ? null : t.host(), t == null ? 0 : t.port(),
                 target, null, req.protocolVersion().text(),
-                bad ? null : FlowRecorder.headers(req.headers()), null, null, null));
-        if (decision != null) rec.policy(decision);
-        else rec.error(why);
+                bad ? null : FlowRecorder.headers(req.headers()), null, null, null);
         var resp = ErrorResponses.of(status, why, true);
-        rec.response(status, resp.status().reasonPhrase(), "HTTP/1.1", resp.headers());
-        rec.responseEnd(null);
-        rec.finish();
-        px.config().events().requestRefused(status, why);
+        Refusals.recordAlone(px, session.clientAddress(), head, status, why, decision, resp.headers());
         ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
     }
 

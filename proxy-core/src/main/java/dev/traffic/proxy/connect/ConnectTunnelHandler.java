@@ -1,5 +1,6 @@
 package dev.traffic.proxy.connect;
 
+import dev.traffic.proxy.server.Pipelines;
 import dev.traffic.proxy.client.HeldReads;
 import dev.traffic.proxy.client.Http1ClientHandler;
 import dev.traffic.proxy.client.ProxyServerCodec;
@@ -7,15 +8,14 @@ import dev.traffic.proxy.exchange.Exchange;
 import dev.traffic.proxy.net.ReadGate;
 import dev.traffic.proxy.net.Target;
 import dev.traffic.proxy.policy.ErrorResponses;
-import dev.traffic.proxy.policy.PolicyGate;
+import dev.traffic.proxy.policy.Admission;
+import dev.traffic.proxy.policy.Refusals;
 import dev.traffic.proxy.record.FlowRecorder;
 import dev.traffic.proxy.server.ProxyContext;
 import dev.traffic.proxy.tls.InterceptedTlsSetup;
 import dev.traffic.proxy.tls.TlsContexts;
-import dev.traffic.proxy.upstream.UpstreamFailures;
 
 import dev.traffic.match.HostGlob;
-import dev.traffic.model.FlowKind;
 import dev.traffic.model.FlowRequest;
 import dev.traffic.model.Header;
 import dev.traffic.model.PolicyDecision;
@@ -29,8 +29,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -96,7 +94,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
         owner.detach();
         ConnectTunnelHandler h = new ConnectTunnelHandler(px, client, target, req, leafReady);
         p.remove(owner);
-        p.addLast("connect", h);
+        Pipelines.connectTunnel(p, h);
         // Removing these hands anything they still hold (already-read bytes) to the new handler.
         if (p.get(HeldReads.class) != null) p.remove(HeldReads.class);
         if (p.get(ProxyServerCodec.class) != null) p.remove(ProxyServerCodec.class);
@@ -109,31 +107,18 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx) {
-        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), true);
-        if (via != null) { // the upstream proxy resolves; we still refuse literal link-local / own-port targets
-            if (target.isIpLiteral()) {
-                px.resolver().resolve(target.host()).whenComplete((a, e) -> ctx.executor().execute(() -> resolved(ctx, a, e)));
-            } else {
-                establish(ctx);
-            }
-            return;
-        }
-        px.resolver().resolve(target.host()).whenComplete((a, e) -> ctx.executor().execute(() -> resolved(ctx, a, e)));
+        CompletableFuture<Admission.Destination> f = px.admission().checkDestination(target);
+        if (f.isDone()) admitted(ctx, f.join());
+        else f.whenComplete((d, e) -> ctx.executor().execute(() -> admitted(ctx, d)));
     }
 
-    private void resolved(ChannelHandlerContext ctx, InetAddress a, Throwable e) {
+    private void admitted(ChannelHandlerContext ctx, Admission.Destination d) {
         if (ctx.isRemoved() || !ctx.channel().isActive()) return;
-        if (e != null) {
-            UpstreamFailures.Failure f = UpstreamFailures.describe(e, target);
-            refuse(ctx, f.status(), f.message(), null);
+        if (d.refused() != null) {
+            refuse(ctx, d.refused().status(), d.refused().message(), d.refused().decision());
             return;
         }
-        PolicyGate.Refusal r = px.policy().checkAddress(target.host(), a, target.port());
-        if (r != null) {
-            refuse(ctx, 403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
-            return;
-        }
-        target = target.withAddress(a);
+        target = d.target();
         establish(ctx);
     }
 
@@ -169,14 +154,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
 
     /** Records the refused CONNECT, answers with raw bytes (the HTTP codec is gone) and closes. */
     private void refuse(ChannelHandlerContext ctx, int status, String message, PolicyDecision decision) {
-        FlowRecorder rec = new FlowRecorder(px, client, FlowKind.HTTP);
-        rec.startRefused(connectRequest());
-        if (decision != null) rec.policy(decision);
-        else rec.error(message);
-        rec.response(status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(), "HTTP/1.1", null);
-        rec.responseEnd(null);
-        rec.finish();
-        px.config().events().requestRefused(status, message);
+        Refusals.recordAlone(px, client, connectRequest(), status, message, decision, null);
         decided = true;
         ctx.writeAndFlush(ErrorResponses.raw(ctx.alloc(), status, message)).addListener(ChannelFutureListener.CLOSE);
     }
@@ -222,7 +200,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
             intercept(ctx, sni);
             return;
         }
-        p.addAfter(ctx.name(), "tunnel", new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
+        Pipelines.rawTunnel(p, ctx.name(), new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
                 connectRequest(), tls ? hello : null));
         handOver(ctx);
     }
@@ -233,8 +211,7 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
         if (ctx.isRemoved() || pending == null) return; // closed while the leaf was minted
         ChannelPipeline p = ctx.pipeline();
         SslHandler ssl = px.tls().server().newHandler(ctx.alloc(), target.host(), target.port());
-        p.addAfter(ctx.name(), "tls", ssl);
-        p.addAfter("tls", "tls-setup", new InterceptedTlsSetup(px, client, target, sni, this));
+        Pipelines.interceptTls(p, ctx.name(), ssl, new InterceptedTlsSetup(px, client, target, sni, this));
         handOver(ctx);
     }
 

@@ -10,17 +10,12 @@ import dev.traffic.model.FlowKind;
 import dev.traffic.model.FlowRequest;
 import dev.traffic.model.TlsInfo;
 import dev.traffic.model.TunnelInfo;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.proxy.HttpProxyHandler;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -70,30 +65,8 @@ final class TunnelRelay extends ChannelInboundHandlerAdapter {
         }
         ReadGate.of(clientCh).pause(ReadGate.WAITING_UPSTREAM);
         InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), true);
-        int timeoutMs = (int) px.config().connectTimeout().toMillis();
-        Bootstrap b = new Bootstrap().group(ctx.channel().eventLoop())
-                .channel(px.transport().socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (via != null) {
-                            HttpProxyHandler ph = new HttpProxyHandler(new InetSocketAddress(via.getHostString(), via.getPort()));
-                            ph.setConnectTimeoutMillis(timeoutMs);
-                            ch.pipeline().addLast(ph);
-                        }
-                        ch.pipeline().addLast(new BackRelay());
-                    }
-                });
-        InetSocketAddress remote;
-        if (via != null) {
-            b.resolver(NoopAddressResolverGroup.INSTANCE);
-            remote = InetSocketAddress.createUnresolved(target.host(), target.port());
-        } else {
-            remote = new InetSocketAddress(target.address(), target.port());
-        }
-        b.connect(remote).addListener((ChannelFutureListener) f -> {
+        px.dialer().dial(ctx.channel().eventLoop(), target.host(), target.address(), target.port(), via, true,
+                ch -> ch.pipeline().addLast(new BackRelay())).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 rec.error(UpstreamFailures.describe(f.cause(), target).message());
                 outcome = "connect failed";

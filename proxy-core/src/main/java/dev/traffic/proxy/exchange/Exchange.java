@@ -5,7 +5,8 @@ import dev.traffic.proxy.client.RequestLine;
 import dev.traffic.proxy.net.ReadGate;
 import dev.traffic.proxy.net.Target;
 import dev.traffic.proxy.policy.ErrorResponses;
-import dev.traffic.proxy.policy.PolicyGate;
+import dev.traffic.proxy.policy.Admission;
+import dev.traffic.proxy.policy.Refusals;
 import dev.traffic.proxy.policy.RefusalResponses;
 import dev.traffic.proxy.record.FlowRecorder;
 import dev.traffic.proxy.server.ProxyContext;
@@ -15,7 +16,6 @@ import dev.traffic.proxy.upstream.UpstreamFailures;
 import dev.traffic.proxy.upstream.UpstreamKey;
 import dev.traffic.proxy.upstream.UpstreamListener;
 
-import dev.traffic.proxy.RecordingMode;
 import dev.traffic.proxy.stage.StageChain;
 import dev.traffic.model.Header;
 import dev.traffic.stage.Refusal;
@@ -45,7 +45,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +74,8 @@ public final class Exchange implements UpstreamListener {
 
     private enum State { NEW, STAGES, CONNECTING, FORWARDING, REFUSED, DONE }
 
+    private enum Response { NONE, INTERIM, STARTED, COMPLETE }
+
     private final ProxyContext px;
     private final Channel client;
     private final ReadGate clientGate;
@@ -89,9 +90,8 @@ public final class Exchange implements UpstreamListener {
     private FlowRequest recordedHead;
     private boolean clientKeepAlive;
     private boolean requestComplete;
-    private boolean responseStarted;
-    private boolean responseComplete;
-    private boolean interim;
+    /** How far the response to the client got: NONE, a 1xx passing (INTERIM), the final head sent (STARTED), COMPLETE. */
+    private Response response = Response.NONE;
     private boolean closeClientAfter;
     private boolean upstreamKeepAlive;
     private boolean bodySent;
@@ -122,6 +122,11 @@ public final class Exchange implements UpstreamListener {
         this.rec = new FlowRecorder(px, addr, dev.traffic.model.FlowKind.HTTP);
     }
 
+    /** The final response head went to the client: the exchange can no longer answer for itself. */
+    private boolean responseStarted() {
+        return response == Response.STARTED || response == Response.COMPLETE;
+    }
+
     public String flowId() {
         return rec.id();
     }
@@ -139,16 +144,11 @@ public final class Exchange implements UpstreamListener {
         if (!stages.isEmpty()) rec.startHeld(recordedHead); // write-ahead once the stages said what to record
         else rec.start(recordedHead);
 
-        if (!px.config().sink().healthy() && px.config().recordingMode() == RecordingMode.FAIL_CLOSED) {
-            refuse(503, "recording unavailable", null);
+        // inside a tunnel the CONNECT's admission covers the name (and the address: the target is resolved)
+        Admission.Refused no = px.admission().checkHead(target.host(), session.tunnelTarget() != null);
+        if (no != null) {
+            refuse(no.status(), no.message(), no.decision());
             return;
-        }
-        if (session.tunnelTarget() == null) { // inside a tunnel the CONNECT was already checked
-            PolicyGate.Refusal r = px.policy().checkName(target.host());
-            if (r != null) {
-                refuse(403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
-                return;
-            }
         }
         teTrailers = head.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
         webSocket = WsUpgrade.isRequest(head);
@@ -210,7 +210,7 @@ public final class Exchange implements UpstreamListener {
             case FORWARDING -> writeUpstream(c);
             default -> {
                 c.release();
-                if (last && state == State.REFUSED && responseComplete) done();
+                if (last && state == State.REFUSED && response == Response.COMPLETE) done();
             }
         }
     }
@@ -226,7 +226,7 @@ public final class Exchange implements UpstreamListener {
             done();
             return;
         }
-        if (responseStarted) {
+        if (responseStarted()) {
             rec.error(why);
             abort();
             client.close();
@@ -253,11 +253,11 @@ public final class Exchange implements UpstreamListener {
     /** The client connection went away. */
     public void clientClosed() {
         if (state == State.DONE) return;
-        if (px.draining() && !responseComplete) {
+        if (px.draining() && response != Response.COMPLETE) {
             // the grace period ran out and shutdown closed the connection (or the client left meanwhile)
             rec.error("proxy shut down before the response completed");
         } else {
-            rec.error(responseComplete ? "client closed the connection" : "client closed the connection before the response completed");
+            rec.error(response == Response.COMPLETE ? "client closed the connection" : "client closed the connection before the response completed");
         }
         abort();
     }
@@ -334,6 +334,7 @@ public final class Exchange implements UpstreamListener {
         if (state != State.STAGES) return;
         clientGate.resume(ReadGate.INSPECTING);
         if (e != null) {
+            rec.withholdUnscanned(); // the failed stages are not asked again what to record
             Throwable c = UpstreamFailures.unwrap(e);
             refuse(503, c instanceof StageChain.StageFailure ? c.getMessage() : "request stages failed: " + c, null);
             return;
@@ -461,40 +462,23 @@ public final class Exchange implements UpstreamListener {
 
     private void beginConnect() {
         state = State.CONNECTING;
-        InetSocketAddress via = px.config().upstreamProxy().proxyFor(target.host(), target.tls());
-        if (target.address() != null || via != null) {
-            acquire(true);
-            return;
-        }
-        CompletableFuture<InetAddress> f = px.resolver().resolve(target.host());
-        if (f.isDone()) { // a cached answer (every plain-HTTP request after the first): no hop through the task queue
-            InetAddress a = null;
-            Throwable err = null;
-            try {
-                a = f.join();
-            } catch (RuntimeException e) {
-                err = e;
-            }
-            resolved(a, err);
+        CompletableFuture<Admission.Destination> f = px.admission().checkDestination(target);
+        if (f.isDone()) { // no lookup, or a cached answer (every plain-HTTP request after the first): no hop
+            admitted(f.join());
             return;
         }
         clientGate.pause(ReadGate.WAITING_UPSTREAM);
         Channel ch = client;
-        f.whenComplete((a, e) -> ch.eventLoop().execute(() -> resolved(a, e)));
+        f.whenComplete((d, e) -> ch.eventLoop().execute(() -> admitted(d)));
     }
 
-    private void resolved(InetAddress address, Throwable e) {
+    private void admitted(Admission.Destination d) {
         if (state != State.CONNECTING) return;
-        if (e != null) {
-            fail(UpstreamFailures.describe(e, target));
+        if (d.refused() != null) {
+            refuse(d.refused().status(), d.refused().message(), d.refused().decision());
             return;
         }
-        PolicyGate.Refusal r = px.policy().checkAddress(target.host(), address, target.port());
-        if (r != null) {
-            refuse(403, r.message(), new PolicyDecision(PolicyDecision.Action.BLOCK, r.rule()));
-            return;
-        }
-        target = target.withAddress(address);
+        target = d.target();
         acquire(true);
     }
 
@@ -580,7 +564,7 @@ public final class Exchange implements UpstreamListener {
                 return;
             }
             if (r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101) {
-                interim = true;
+                response = Response.INTERIM;
                 HopByHop.strip(r.headers());
                 r.setProtocolVersion(HttpVersion.HTTP_1_1);
                 client.write(r);
@@ -594,8 +578,8 @@ public final class Exchange implements UpstreamListener {
             }
         }
         if (msg instanceof HttpContent c) {
-            if (interim) {
-                if (c instanceof LastHttpContent) interim = false;
+            if (response == Response.INTERIM) {
+                if (c instanceof LastHttpContent) response = Response.NONE;
                 client.write(c);
                 flushClient = true;
                 return;
@@ -609,7 +593,7 @@ public final class Exchange implements UpstreamListener {
             if (last) {
                 client.flush();
                 flushClient = false;
-                responseComplete = true;
+                response = Response.COMPLETE;
                 finishResponse();
                 return;
             }
@@ -625,7 +609,7 @@ public final class Exchange implements UpstreamListener {
     }
 
     private void startResponse(HttpResponse r) {
-        responseStarted = true;
+        response = Response.STARTED;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r);
         boolean bodyless = head.method().equals(HttpMethod.HEAD) || r.status().code() == 204
                 || r.status().code() == 304;
@@ -671,24 +655,7 @@ public final class Exchange implements UpstreamListener {
             r.headers().clear();
             for (Header h : hs) r.headers().add(h.name(), h.value());
         }
-        if (bodies.size() == 1) {
-            responseRewriter = bodies.get(0);
-        } else if (!bodies.isEmpty()) {
-            boolean changes = bodies.stream().anyMatch(StreamRewriter::changesLength);
-            responseRewriter = new StreamRewriter() {
-                @Override
-                public byte[] rewrite(byte[] piece, boolean last) {
-                    byte[] b = piece;
-                    for (StreamRewriter x : bodies) b = x.rewrite(b, last);
-                    return b;
-                }
-
-                @Override
-                public boolean changesLength() {
-                    return changes;
-                }
-            };
-        }
+        responseRewriter = StageChain.chain(bodies);
     }
 
     /** 101 to a WebSocket upgrade: answer the client, then both connections become a frame relay. */
@@ -700,7 +667,7 @@ public final class Exchange implements UpstreamListener {
         up = null;
         c.attach(null);
         state = State.DONE;
-        responseComplete = true;
+        response = Response.COMPLETE;
         WsUpgrade.relay(px, client, c.channel(), r, rec);
     }
 
@@ -742,7 +709,7 @@ public final class Exchange implements UpstreamListener {
         UpstreamConnection c = up;
         up = null;
         // no gate is resumed before the state changes: a resume delivers buffered content at once
-        if (!responseStarted && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
+        if (!responseStarted() && c != null && c.reused() && !retried && !bodySent && IDEMPOTENT.contains(head.method())) {
             // A pooled connection the server had already closed: try once on a fresh one.
             retried = true;
             state = State.CONNECTING;
@@ -754,7 +721,7 @@ public final class Exchange implements UpstreamListener {
         }
         String why = cause == null ? "upstream " + target.authority() + " closed the connection"
                 : "upstream " + target.authority() + " failed: " + cause;
-        if (!responseStarted) fail(new UpstreamFailures.Failure(502, why + " before responding"));
+        if (!responseStarted()) fail(new UpstreamFailures.Failure(502, why + " before responding"));
         else upstreamBroken(why + " mid-response");
     }
 
@@ -763,7 +730,7 @@ public final class Exchange implements UpstreamListener {
         if (state != State.FORWARDING) return;
         String why = "upstream timeout: no data from " + target.authority() + " for "
                 + px.config().upstreamIdleTimeout().toSeconds() + "s";
-        if (!responseStarted) fail(new UpstreamFailures.Failure(504, why));
+        if (!responseStarted()) fail(new UpstreamFailures.Failure(504, why));
         else upstreamBroken(why);
     }
 
@@ -782,23 +749,12 @@ public final class Exchange implements UpstreamListener {
     /** Answers the client with {@code resp} (before any upstream response started) and records why. */
     private void refuse(io.netty.handler.codec.http.FullHttpResponse resp, String message, PolicyDecision decision) {
         int status = resp.status().code();
-        if (up != null) {
-            up.attach(null);
-            up.channel().close();
-            up = null;
-        }
-        if (decision != null) rec.policy(decision);
-        if (status >= 500 || decision == null) rec.error(message);
-        px.config().events().requestRefused(status, message);
-        for (HttpContent c : held) c.release();
-        held.clear();
+        dropUpstreamAndHeld();
         boolean close = !requestComplete || !clientKeepAlive;
-        rec.response(status, resp.status().reasonPhrase(), "HTTP/1.1", resp.headers());
-        rec.responseBody().add(resp.content());
-        rec.responseEnd(null);
+        Refusals.record(px, rec, status, message, decision, resp.headers(), resp.content());
         if (close) clientKeepAlive = false;
         state = State.REFUSED;
-        responseComplete = true;
+        response = Response.COMPLETE;
         client.writeAndFlush(resp);
         if (requestComplete) {
             done();
@@ -817,6 +773,13 @@ public final class Exchange implements UpstreamListener {
 
     private void abort() {
         if (state == State.DONE) return;
+        dropUpstreamAndHeld();
+        state = State.DONE;
+        rec.finish();
+    }
+
+    /** Closes the upstream connection (it cannot be reused mid-exchange) and releases held request contents. */
+    private void dropUpstreamAndHeld() {
         if (up != null) {
             up.attach(null);
             up.channel().close();
@@ -824,8 +787,6 @@ public final class Exchange implements UpstreamListener {
         }
         for (HttpContent c : held) c.release();
         held.clear();
-        state = State.DONE;
-        rec.finish();
     }
 
     private void done() {

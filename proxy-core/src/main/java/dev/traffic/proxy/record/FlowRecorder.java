@@ -2,7 +2,8 @@ package dev.traffic.proxy.record;
 
 import dev.traffic.proxy.server.ProxyContext;
 
-import dev.traffic.proxy.Inspection;
+import dev.traffic.proxy.stage.StageChain;
+import dev.traffic.stage.StageInput;
 import dev.traffic.model.Body;
 import dev.traffic.model.Decision;
 import dev.traffic.model.Finding;
@@ -33,6 +34,7 @@ public final class FlowRecorder {
     private static final Logger log = LoggerFactory.getLogger(FlowRecorder.class);
 
     private final ProxyContext px;
+    private final String client;
     private final Flow.Builder flow;
     private final String id = dev.traffic.model.FlowId.next();
     private final BodyTap requestBody;
@@ -57,10 +59,12 @@ public final class FlowRecorder {
     private boolean announcePending;
     /** Recorded while an inspector is configured but not (yet) inspected: scanned at {@link #finish}. */
     private boolean unscanned;
+    private boolean withhold;
     private boolean ended;
 
     public FlowRecorder(ProxyContext px, String client, FlowKind kind) {
         this.px = px;
+        this.client = client;
         int cap = px.config().maxBodyRecord();
         this.requestBody = new BodyTap(cap);
         this.responseBody = new BodyTap(cap);
@@ -94,7 +98,7 @@ public final class FlowRecorder {
         flow.request(head);
         started = true;
         announcePending = true;
-        unscanned = px.config().inspector() != null;
+        unscanned = px.stages().hasInspection();
     }
 
     /**
@@ -104,8 +108,17 @@ public final class FlowRecorder {
      * redaction and findings as for a forwarded request; without one it is {@link #start}.
      */
     public void startRefused(FlowRequest head) {
-        if (px.config().inspector() != null) startHeld(head);
+        if (px.stages().hasInspection()) startHeld(head);
         else start(head);
+    }
+
+    /**
+     * The request stages failed before they said what to record: nothing of the request that could
+     * hold a secret is recorded (the stages are not asked again).
+     */
+    public void withholdUnscanned() {
+        withhold = unscanned;
+        unscanned = false;
     }
 
     /** The inline inspection's result: its findings, and the redacted request to record (or null). */
@@ -199,6 +212,7 @@ public final class FlowRecorder {
         if (request != null) {
             Body body = requestBody.finish();
             if (unscanned) scanBeforeRecording(body);
+            else if (withhold) withheld(body);
             FlowRequest r = redacted != null ? redacted : request;
             if (redacted != null && redacted.body() != null && redacted.body().size() > 0) {
                 body = new Body(body.size(), body.sha256(), redacted.body().recorded(), body.truncated());
@@ -226,25 +240,28 @@ public final class FlowRecorder {
 
     /**
      * A request that was never inspected inline (refused first, or its client left before the
-     * scan): the inspector sees it now, only to decide what the store may hold; nothing is
-     * forwarded. When it cannot answer at once (an asynchronous or failing inspector), header
-     * values, query, userinfo and body bytes are withheld rather than recorded raw.
+     * scan): the INSPECTION stages see it now ({@link StageChain#recordOnly}), only to decide what
+     * the store may hold; nothing is forwarded. When they cannot answer at once, header values,
+     * query, userinfo and body bytes are withheld rather than recorded raw.
      */
     private void scanBeforeRecording(Body body) {
         unscanned = false;
-        Inspection r = null;
+        StageChain.Recorded r = null;
         try {
             FlowRequest seen = request.headers() == null ? request.withHeaders(List.of()) : request; // unparsable heads have none
-            var f = px.config().inspector().inspect(seen.withBody(body), px.config().session(), id).toCompletableFuture();
-            if (f.isDone() && !f.isCompletedExceptionally()) r = f.join();
+            r = px.stages().recordOnly(new StageInput(seen.withBody(body), client, px.config().session(), id));
         } catch (RuntimeException e) {
             log.warn("inspection of a refused request failed: {}", e.toString());
         }
         if (r != null) {
             findings.addAll(r.findings());
-            if (r.redacted() != null) redacted = r.redacted();
+            if (r.record() != null) redacted = r.record();
             return;
         }
+        withheld(body);
+    }
+
+    private void withheld(Body body) {
         String gone = "[REDACTED:unscanned]";
         List<Header> hs = new ArrayList<>();
         if (request.headers() != null) for (Header h : request.headers()) hs.add(new Header(h.name(), gone));

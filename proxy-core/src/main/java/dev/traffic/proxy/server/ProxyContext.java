@@ -4,6 +4,8 @@ import dev.traffic.proxy.connect.EagerTlsPorts;
 import dev.traffic.proxy.net.HostResolver;
 import dev.traffic.proxy.net.ReadGate;
 import dev.traffic.proxy.net.Transport;
+import dev.traffic.proxy.policy.Admission;
+import dev.traffic.proxy.upstream.UpstreamDialer;
 import dev.traffic.proxy.policy.PolicyGate;
 import dev.traffic.proxy.tls.TlsContexts;
 import dev.traffic.proxy.upstream.UpstreamPool;
@@ -28,6 +30,8 @@ public final class ProxyContext implements AutoCloseable {
     private final ProxyConfig config;
     private final TlsContexts tls;
     private final PolicyGate policy;
+    private final Admission admission;
+    private final UpstreamDialer dialer;
     private final HostResolver resolver = new HostResolver();
     private final Transport transport;
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
@@ -42,9 +46,11 @@ public final class ProxyContext implements AutoCloseable {
         this.tls = tls;
         this.eagerTlsPorts = new EagerTlsPorts(config.eagerTlsPorts());
         this.transport = transport;
+        this.dialer = new UpstreamDialer(transport, config.connectTimeout());
         this.stages = new dev.traffic.proxy.stage.StageChain(config.stages());
         this.policy = new PolicyGate(config.hostRules(), config.allowLinkLocal());
         for (int p : config.extraOwnPorts()) policy.addOwnPort(p);
+        this.admission = new Admission(config, policy, resolver);
         AtomicInteger n = new AtomicInteger();
         this.inspection = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "traffic-inspect-" + n.incrementAndGet());
@@ -59,8 +65,12 @@ public final class ProxyContext implements AutoCloseable {
     public dev.traffic.proxy.stage.StageChain stages() { return stages; }
     public EagerTlsPorts eagerTlsPorts() { return eagerTlsPorts; }
     public PolicyGate policy() { return policy; }
+    /** Every check deciding whether a request may go (recording health, name, resolution, address). */
+    public Admission admission() { return admission; }
     public HostResolver resolver() { return resolver; }
     public Transport transport() { return transport; }
+    /** Opens every connection towards upstream (pooled HTTP and raw tunnels). */
+    public UpstreamDialer dialer() { return dialer; }
     public ExecutorService inspectionExecutor() { return inspection; }
     public boolean draining() { return draining; }
     public void startDraining() { draining = true; }

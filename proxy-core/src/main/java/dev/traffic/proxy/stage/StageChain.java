@@ -111,6 +111,36 @@ public final class StageChain {
         return r.next(0);
     }
 
+    /** What the INSPECTION stages would record of a request: their redacted copy (or null) and their findings. */
+    public record Recorded(FlowRequest record, List<Finding> findings) {}
+
+    /**
+     * For a request that never reached INSPECTION (refused first, or its client left before the
+     * scan): runs the INSPECTION stages only to learn what the store may hold; nothing is
+     * forwarded and refusals are ignored. Null when a stage cannot answer at once or fails: the
+     * caller then withholds what could hold a secret.
+     */
+    public Recorded recordOnly(StageInput input) {
+        FlowRequest record = null;
+        List<Finding> found = new ArrayList<>(0);
+        for (RequestStage s : stages) {
+            if (s.order() != StageOrder.INSPECTION) continue;
+            StageOutcome o;
+            try {
+                CompletableFuture<StageOutcome> f = s.apply(record == null ? input
+                        : new StageInput(record, input.client(), input.session(), input.flowId())).toCompletableFuture();
+                if (!f.isDone() || f.isCompletedExceptionally()) return null;
+                o = f.join();
+            } catch (RuntimeException e) {
+                return null;
+            }
+            if (o == null) continue;
+            found.addAll(o.findings());
+            if (o.record() != null) record = o.record();
+        }
+        return new Recorded(record, List.copyOf(found));
+    }
+
     private static Throwable unwrap(Throwable t) {
         Throwable c = t;
         while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
@@ -199,12 +229,13 @@ public final class StageChain {
         }
 
         private Result result(dev.traffic.stage.Refusal refusal) {
-            return new Result(refusal, current, record, recordTaken, compose(tails), List.copyOf(responses),
+            return new Result(refusal, current, record, recordTaken, chain(tails), List.copyOf(responses),
                     List.copyOf(findings), List.copyOf(decisions), List.copyOf(credentials));
         }
     }
 
-    private static StreamRewriter compose(List<StreamRewriter> tails) {
+    /** One rewriter that runs {@code rewriters} in order (each one's output is the next one's input); null for none. */
+    public static StreamRewriter chain(List<StreamRewriter> tails) {
         if (tails.isEmpty()) return null;
         if (tails.size() == 1) return tails.get(0);
         List<StreamRewriter> all = List.copyOf(tails);

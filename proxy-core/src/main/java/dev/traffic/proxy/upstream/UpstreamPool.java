@@ -1,28 +1,20 @@
 package dev.traffic.proxy.upstream;
 
+import dev.traffic.proxy.server.Pipelines;
 import dev.traffic.proxy.connect.ClientHello;
 import dev.traffic.proxy.server.ProxyContext;
 import dev.traffic.proxy.tls.AlpnPolicy;
 
 import dev.traffic.proxy.upstream.h2.H2Upstream;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,47 +153,18 @@ public final class UpstreamPool {
         }
         UpstreamHandler handler = new UpstreamHandler();
         long started = System.nanoTime();
-        int timeoutMs = (int) px.config().connectTimeout().toMillis();
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channel(px.transport().socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
-                .option(ChannelOption.TCP_NODELAY, true)
-                // a failed write (upstream answered early, then closed/reset) only shuts our output:
-                // the response already in the receive buffer must still be read and relayed
-                .option(ChannelOption.AUTO_CLOSE, false)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (key.viaProxy() != null) {
-                            InetSocketAddress proxy = new InetSocketAddress(key.viaProxy().getHostString(), key.viaProxy().getPort());
-                            HttpProxyHandler ph = new HttpProxyHandler(proxy);
-                            ph.setConnectTimeoutMillis(timeoutMs);
-                            ch.pipeline().addLast("upstream-proxy", ph);
-                        }
-                        if (key.tls()) {
-                            SslHandler ssl = px.tls().upstream(key.host(), key.alpn()).newHandler(ch.alloc(), key.host(), key.port());
-                            ssl.setHandshakeTimeoutMillis(timeoutMs);
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                        HttpDecoderConfig dc = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(px.config().maxInitialLineLength())
-                                .setMaxHeaderSize(Math.max(px.config().maxHeaderSize(), 64 * 1024))
-                                .setMaxChunkSize(64 * 1024);
-                        ch.pipeline().addLast("http", new HttpClientCodec(dc, false, false));
-                        long idleMs = px.config().upstreamIdleTimeout().toMillis();
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
-                        ch.pipeline().addLast("upstream", handler);
-                    }
-                });
-        InetSocketAddress remote;
-        if (key.viaProxy() != null) {
-            b.resolver(NoopAddressResolverGroup.INSTANCE);
-            remote = InetSocketAddress.createUnresolved(key.host(), key.port());
-        } else {
-            remote = new InetSocketAddress(key.address(), key.port());
-        }
-        ChannelFuture cf = b.connect(remote);
+        UpstreamDialer dialer = px.dialer();
+        int timeoutMs = dialer.timeoutMillis();
+        // AUTO_CLOSE off: a failed write (upstream answered early, then closed/reset) only shuts our
+        // output: the response already in the receive buffer must still be read and relayed
+        ChannelFuture cf = dialer.dial(loop, key.host(), key.address(), key.port(), key.viaProxy(), false, ch -> {
+            SslHandler ssl = null;
+            if (key.tls()) {
+                ssl = px.tls().upstream(key.host(), key.alpn()).newHandler(ch.alloc(), key.host(), key.port());
+                ssl.setHandshakeTimeoutMillis(timeoutMs);
+            }
+            Pipelines.upstreamHttp(ch, px, ssl, handler);
+        });
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());

@@ -73,7 +73,7 @@ public final class HarWriter implements AutoCloseable {
         Instant end = f.end() != null ? f.end() : rs != null && rs.end() != null ? rs.end() : null;
         long total = end == null ? 0 : Math.max(0, Duration.between(f.start(), end).toMillis());
         g.writeNumberField("time", total);
-        writeRequest(rq);
+        writeRequest(rq, f.url());
         writeResponse(rs);
         g.writeObjectFieldStart("cache");
         g.writeEndObject();
@@ -112,10 +112,10 @@ public final class HarWriter implements AutoCloseable {
         g.writeEndObject();
     }
 
-    private void writeRequest(FlowRequest rq) throws IOException {
+    private void writeRequest(FlowRequest rq, String url) throws IOException {
         g.writeObjectFieldStart("request");
         g.writeStringField("method", rq == null ? "CONNECT" : rq.method());
-        g.writeStringField("url", rq == null ? "" : rq.url());
+        g.writeStringField("url", url);
         g.writeStringField("httpVersion", rq == null || rq.httpVersion() == null ? "" : rq.httpVersion());
         // kept beside the url, not in it: a redaction marker there would not parse as a URL
         if (rq != null && rq.userinfo() != null) g.writeStringField("_userinfo", rq.userinfo());

@@ -31,6 +31,19 @@ import org.apache.lucene.util.BytesRef;
  */
 public final class FlowDocument {
     public static final int MAX_KEYWORD = 512;
+    /**
+     * Text fields: positions (phrase queries are offered on every text field) but no norms: hits
+     * are always sorted by time ({@link Indexer#SORT}), never scored, so a norm per document and
+     * field was written and merged for nothing.
+     */
+    static final org.apache.lucene.document.FieldType TEXT = textType();
+
+    private static org.apache.lucene.document.FieldType textType() {
+        org.apache.lucene.document.FieldType t = new org.apache.lucene.document.FieldType(TextField.TYPE_NOT_STORED);
+        t.setOmitNorms(true);
+        t.freeze();
+        return t;
+    }
 
     private FlowDocument() {}
 
@@ -90,7 +103,7 @@ public final class FlowDocument {
         }
         if (f.end() != null) d.add(new LongPoint(FlowFields.DURATION, Duration.between(f.start(), f.end()).toMillis()));
         if (f.error() != null) {
-            d.add(new TextField(FlowFields.ERROR, f.error(), Field.Store.NO));
+            d.add(new Field(FlowFields.ERROR, f.error(), TEXT));
             text.append(f.error()).append(' ');
         }
         keyword(d, FlowFields.POLICY, f.policy().action().name());
@@ -116,7 +129,7 @@ public final class FlowDocument {
             }
         }
         for (String c : f.credentials()) keyword(d, FlowFields.CREDENTIAL, c);
-        d.add(new TextField(FlowFields.TEXT, text.toString(), Field.Store.NO));
+        d.add(new Field(FlowFields.TEXT, text.toString(), TEXT));
         return d;
     }
 
@@ -140,7 +153,7 @@ public final class FlowDocument {
         if (b.recorded().length == 0) return;
         byte[] decoded = BodyText.decode(b.recorded(), encoding, max);
         if (!BodyText.looksTextual(decoded)) return;
-        d.add(new TextField(FlowFields.BODY, new String(decoded, StandardCharsets.UTF_8), Field.Store.NO));
+        d.add(new Field(FlowFields.BODY, new String(decoded, StandardCharsets.UTF_8), TEXT));
     }
 
     private static void keyword(Document d, String field, String value) {

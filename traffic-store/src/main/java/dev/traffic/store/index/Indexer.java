@@ -44,9 +44,10 @@ public final class Indexer implements AutoCloseable {
     /**
      * The document mapping's version: an index written with another one (or none: version 1) is
      * deleted and rebuilt from the journal on open. 2: one {@code header} field of {@code name:value}
-     * terms and no {@code headername} terms, no {@code url} field, seq not stored.
+     * terms and no {@code headername} terms, no {@code url} field, seq not stored. 3: text fields
+     * without norms (Lucene refuses to mix both in one index).
      */
-    public static final String FORMAT = "2";
+    public static final String FORMAT = "3";
     /** Lucene's RAM buffer: documents beyond it are flushed to a segment before the next commit. */
     static final double RAM_BUFFER_MB = 8;
     /** The RAM buffer of {@link #rebuild}. */

@@ -27,9 +27,15 @@ public final class FlowJsonWriter {
     private FlowJsonWriter() {}
 
     public static void write(JsonGenerator g, Flow f) throws IOException {
+        write(g, f, false);
+    }
+
+    /** With {@code url}: also the flow's absolute URL (output for people and tools; the journal does not store it). */
+    public static void write(JsonGenerator g, Flow f, boolean url) throws IOException {
         char[] buf = new char[40];
         g.writeStartObject();
         string(g, "id", f.id());
+        if (url) g.writeStringField("url", f.url());
         g.writeNumberField("seq", f.seq());
         string(g, "session", f.session());
         if (f.kind() != null) g.writeStringField("kind", f.kind().name());

@@ -1,5 +1,6 @@
 package dev.traffic.proxy.client.h2;
 
+import dev.traffic.proxy.server.Pipelines;
 import dev.traffic.proxy.exchange.Exchange;
 import dev.traffic.proxy.net.H2Settings;
 
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
@@ -65,11 +65,7 @@ public final class H2ClientPipeline {
 
         @Override
         protected void initChannel(Channel ch) {
-            ch.pipeline()
-                    .addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
-                    .addLast("h2-interim", new H2InterimResponses())
-                    .addLast("h2-messages", H2Messages.INSTANCE)
-                    .addLast("client", new Http1ClientHandler(px, session));
+            Pipelines.clientStream(ch, px, session);
         }
     }
 

@@ -21,7 +21,7 @@ import io.netty.util.ReferenceCountUtil;
  * clients (the codec cannot send them without ending the stream). Buffers: dropped contents are
  * released here.
  */
-final class H2InterimResponses extends ChannelOutboundHandlerAdapter {
+public final class H2InterimResponses extends ChannelOutboundHandlerAdapter {
     private boolean dropNextLast;
 
     @Override
