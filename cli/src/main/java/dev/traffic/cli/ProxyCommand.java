@@ -147,16 +147,23 @@ public final class ProxyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         logFormat.apply();
         PrintWriter out = spec.commandLine().getOut();
+        // every flag is checked, and both listen addresses tried, before anything is created on disk
+        // (issue 16 #10: a port in use used to leave a new CA and store behind, and named no address)
         ProxyConfig.Builder b = configure();
+        if (!noRecord) storeOptions.toOptions();
+        InetSocketAddress listenAddress = Values.hostPort("--listen", listen);
+        StartupErrors.checkBindable("--listen", listenAddress);
+        InetSocketAddress adminAddress = admin.address();
+        if (adminAddress != null && admin.explicit()) StartupErrors.checkBindable("--admin", adminAddress);
+        dev.traffic.detect.Alerter alerter = detect.apply(b);
+        requestRules.apply(b, detect.policy, alerter);
+        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         Path dir = caDir != null ? caDir.toAbsolutePath() : data.caDir();
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
         LeafMinter minter = new LeafMinter(ca);
         b.interceptKeys(new LeafKeyManager(minter).asFactory());
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
-        dev.traffic.detect.Alerter alerter = detect.apply(b);
-        requestRules.apply(b, detect.policy, alerter);
-        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -168,7 +175,6 @@ public final class ProxyCommand implements Callable<Integer> {
             fs.onFsync(metrics::storeFsync);
         }
         indexer.start(sink, data.dataDir(), metrics);
-        InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
         Duration graceDuration = grace;
         ProxyServer server;
@@ -177,7 +183,7 @@ public final class ProxyCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             sink.close();
             if (alerter != null) alerter.close();
-            throw e;
+            throw StartupErrors.bind("--listen", listenAddress, e);
         }
         InetSocketAddress a = server.address();
         String host = a.getAddress().getHostAddress();
@@ -220,7 +226,7 @@ public final class ProxyCommand implements Callable<Integer> {
             log.info("traffic admin listening on http://{} (/healthz /readyz /metrics)", AdminOption.show(s.address()));
             return s;
         } catch (java.io.IOException e) {
-            if (admin.explicit()) throw new java.io.IOException("--admin " + AdminOption.show(address) + ": " + e.getMessage(), e);
+            if (admin.explicit()) throw StartupErrors.bind("--admin", address, e);
             log.warn("admin listener not started: cannot bind {} ({}); pass --admin HOST:PORT", AdminOption.show(address), e.getMessage());
             return null;
         }
