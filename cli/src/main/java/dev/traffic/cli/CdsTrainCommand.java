@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code traffic cds-train} (hidden): the training run of the class-data-sharing archive. The
  * launchers run it once per build under {@code -XX:ArchiveClassesAtExit} (./traffic after building
  * the jar, the image at build time), so every later start maps the classes it loaded from the
- * archive instead of loading and verifying them from the jar (docs/performance/cold-start.md).
+ * archive instead of loading and verifying them from the jar (docs/performance/recording-tax-2026-12-08.md).
  * <p>It runs what a session runs, in a throw-away directory, touching only loopback: a proxy with
  * a flow store intercepting one HTTPS and one HTTP request to an upstream on 127.0.0.1, then the
  * reading commands (search, tail, show, stats, verify, export) and every command's help. Add a step

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code traffic proxy --indexer process|thread}: where the search index is built while recording
- * (docs/performance/recording-tax.md). {@code process} (default): a companion process at the lowest
+ * (docs/performance/recording-tax-2026-12-08.md). {@code process} (default): a companion process at the lowest
  * CPU priority ({@link IndexCompanion}); {@code thread}: a thread of the proxy's own JVM, as before.
  * {@code --no-index} (the store options) turns both off. Also puts the index lag on {@code /metrics}.
  */
