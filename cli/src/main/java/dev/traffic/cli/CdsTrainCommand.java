@@ -84,6 +84,7 @@ public final class CdsTrainCommand implements Callable<Integer> {
         return List.of(
                 new String[] {"search", "--data-dir", d, "host:localhost"},
                 new String[] {"search", "--data-dir", d, "-o", "json", "status:200"},
+                new String[] {"search", "--data-dir", d, "--count", "~d localhost & !~c 500 & ~h authorization"},
                 new String[] {"tail", "--data-dir", d, "-n", "5"},
                 new String[] {"show", "--data-dir", d, "1"},
                 new String[] {"stats", "--data-dir", d},

@@ -46,6 +46,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin LogFormatOption logFormat;
     @Mixin StoreOptionsMixin storeOptions;
     @Mixin IndexerOption indexer;
+    @Mixin UiOptions ui;
 
     @Option(names = "--no-record", description = "Record nothing (flows are only logged). For benchmarks of the proxy alone.")
     boolean noRecord;
@@ -190,6 +191,7 @@ public final class ProxyCommand implements Callable<Integer> {
         out.println("traffic proxy listening on " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort()
                 + " (" + server.transportName() + ", TLS " + server.tlsProviderName().toLowerCase(Locale.ROOT) + ")"
                 + "; CA certificate: " + ca.certificateFile());
+        ui.start(data.storeDir(), out); // daemon threads: they end with the process
         AtomicBoolean serving = new AtomicBoolean(true);
         AdminServer adminServer;
         try {

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             IndexCommand.class,
             CdsTrainCommand.class,
             CredentialsCommand.class,
+            UiCommand.class,
         })
 public final class TrafficCommand implements Runnable {
     @Spec CommandSpec spec;

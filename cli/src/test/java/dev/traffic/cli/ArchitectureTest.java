@@ -40,7 +40,11 @@ class ArchitectureTest {
             noClasses().that().resideInAPackage("dev.traffic.proxy..")
                     .should().dependOnClassesThat().resideInAnyPackage("dev.traffic.cli..", "dev.traffic.detect..")
                     .as("proxy-core knows neither the cli nor detect (the detector plugs in as a request stage)")
-                    .allowEmptyShould(true));
+                    .allowEmptyShould(true),
+            noClasses().that().resideInAPackage("dev.traffic.ui..")
+                    .should().dependOnClassesThat().resideInAnyPackage(
+                            "dev.traffic.proxy..", "dev.traffic.cli..", "dev.traffic.detect..", "io.netty..")
+                    .as("the web UI reads the store only: it never touches the proxy or its event loops").allowEmptyShould(true));
 
     @Test
     void productionCodeKeepsTheLayers() {

@@ -90,7 +90,7 @@ public final class StoreReader implements AutoCloseable {
         List<Path> segs = Segments.list(layout.journalDir());
         long last = 0;
         for (int i = segs.size() - 1; i >= 0 && last == 0; i--) {
-            try (SegmentReader r = new SegmentReader(segs.get(i))) {
+            try (SegmentReader r = new SegmentReader(segs.get(i)).skippingBlobs()) {
                 if (!r.headerPresent()) continue;
                 for (Record rec; (rec = Recovery.nextSkippingDamage(r)) != null; ) {
                     if (rec.type() == Segments.FLOW) last = Math.max(last, FlowRecords.seq(rec.payload()));
@@ -131,7 +131,7 @@ public final class StoreReader implements AutoCloseable {
             indexedSeq = 0;
         }
         memDir = new ByteBuffersDirectory();
-        try (IndexWriter w = new IndexWriter(memDir, Indexer.config()); JournalCursor c = new JournalCursor(layout.journalDir())) {
+        try (IndexWriter w = new IndexWriter(memDir, Indexer.config()); JournalCursor c = new JournalCursor(layout.journalDir()).skippingBlobs()) {
             c.seekToSeq(indexedSeq + 1);
             for (JournalCursor.Entry e; (e = c.next()) != null; ) {
                 if (e.record().type() != Segments.FLOW) continue;
@@ -258,7 +258,7 @@ public final class StoreReader implements AutoCloseable {
     /** Every matching flow in seq order (export): streams the journal when the query matches all. */
     public void scan(FlowQuery q, boolean bodies, Consumer<Flow> sink) throws IOException {
         if (q.matchesAll()) {
-            try (JournalCursor c = new JournalCursor(layout.journalDir())) {
+            try (JournalCursor c = new JournalCursor(layout.journalDir()).skippingBlobs()) {
                 c.seekToSeq(1);
                 for (JournalCursor.Entry e; (e = c.next()) != null; ) {
                     if (e.record().type() == Segments.FLOW) sink.accept(FlowRecords.decode(e.record().payload(), bodies ? e.channel() : null));
@@ -329,7 +329,7 @@ public final class StoreReader implements AutoCloseable {
         java.util.ArrayDeque<Flow> out = new java.util.ArrayDeque<>();
         List<Path> segs = Segments.list(layout.journalDir());
         for (int i = segs.size() - 1; i >= 0 && out.size() < n; i--) {
-            try (SegmentReader r = new SegmentReader(segs.get(i))) {
+            try (SegmentReader r = new SegmentReader(segs.get(i)).skippingBlobs()) {
                 if (!r.headerPresent()) continue;
                 java.util.ArrayDeque<byte[]> lastPayloads = new java.util.ArrayDeque<>();
                 for (Record rec; (rec = Recovery.nextSkippingDamage(r)) != null; ) {
@@ -350,7 +350,7 @@ public final class StoreReader implements AutoCloseable {
         Path pick = null;
         for (Path p : Segments.list(layout.journalDir())) if (Segments.firstSeq(p) <= seq) pick = p;
         if (pick == null) return Optional.empty();
-        try (SegmentReader r = new SegmentReader(pick)) {
+        try (SegmentReader r = new SegmentReader(pick).skippingBlobs()) {
             if (!r.headerPresent()) return Optional.empty();
             for (Record rec; (rec = Recovery.nextSkippingDamage(r)) != null; ) {
                 if (rec.type() == Segments.FLOW && FlowRecords.seq(rec.payload()) == seq) {
@@ -359,6 +359,40 @@ public final class StoreReader implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The searcher over the index (plus the journal's unindexed tail) for readers that need more than
+     * {@link #search}: cursor paging, facets over keyword terms, per-host timelines (the web UI).
+     * Same snapshot and thread rules as this reader.
+     */
+    public IndexSearcher indexSearcher() throws IOException {
+        return searcher();
+    }
+
+    /** The flow of a hit of {@link #indexSearcher()} (null when retention removed it meanwhile). */
+    public Flow flowAt(int doc, boolean bodies) throws IOException {
+        return fetch(searcher().storedFields().document(doc), bodies);
+    }
+
+    /** A flow together with its journal record's payload (what its Merkle leaf hash covers). */
+    public record Located(Flow flow, byte[] record) {}
+
+    /** {@link #show} plus the record bytes, for checking a flow against the Merkle log. */
+    public Optional<Located> locate(String idOrSeq) throws IOException {
+        IndexSearcher s = searcher();
+        Query q = idOrSeq.matches("\\d{1,18}")
+                ? org.apache.lucene.document.LongPoint.newExactQuery(FlowFields.SEQ, Long.parseLong(idOrSeq))
+                : new TermQuery(new Term(FlowFields.ID, FlowDocument.keywordTerm(idOrSeq)));
+        TopDocs top = s.search(q, 1);
+        if (top.scoreDocs.length == 0) return Optional.empty();
+        Document d = s.storedFields().document(top.scoreDocs[0].doc);
+        long segment = d.getField(FlowFields.SEGMENT).numericValue().longValue();
+        long offset = d.getField(FlowFields.OFFSET).numericValue().longValue();
+        Flow f = fetch(segment, offset, true);
+        if (f == null) return Optional.empty();
+        Record r = SegmentReader.readAt(segments.get(segment), offset);
+        return Optional.of(new Located(f, r.payload()));
     }
 
     private Flow fetch(Document d, boolean bodies) throws IOException {

@@ -17,6 +17,8 @@ import java.util.Map;
 public final class Replacer {
     private final byte[][] from;
     private final byte[][] to;
+    private final String[] fromText;
+    private final String[] toText;
     private final boolean[] first = new boolean[256]; // first bytes of the patterns: the scan's fast reject
     private final int longest;
     private final boolean sameLength;
@@ -30,10 +32,14 @@ public final class Replacer {
         es.sort((a, b) -> b.getKey().length() - a.getKey().length()); // longest first
         from = new byte[es.size()][];
         to = new byte[es.size()][];
+        fromText = new String[es.size()];
+        toText = new String[es.size()];
         int max = 0;
         boolean same = true;
         for (int i = 0; i < es.size(); i++) {
-            from[i] = es.get(i).getKey().getBytes(StandardCharsets.UTF_8);
+            fromText[i] = es.get(i).getKey();
+            toText[i] = es.get(i).getValue();
+            from[i] = fromText[i].getBytes(StandardCharsets.UTF_8);
             to[i] = es.get(i).getValue().getBytes(StandardCharsets.UTF_8);
             first[from[i][0] & 0xff] = true;
             max = Math.max(max, from[i].length);
@@ -51,9 +57,8 @@ public final class Replacer {
     public String apply(String s) {
         if (from.length == 0 || s == null) return s;
         String out = s;
-        for (int i = 0; i < from.length; i++) {
-            String f = new String(from[i], StandardCharsets.UTF_8);
-            if (out.contains(f)) out = out.replace(f, new String(to[i], StandardCharsets.UTF_8));
+        for (int i = 0; i < fromText.length; i++) {
+            if (out.contains(fromText[i])) out = out.replace(fromText[i], toText[i]);
         }
         return out;
     }

@@ -20,6 +20,19 @@ public final class JournalCursor implements Closeable {
     private final Path dir;
     private SegmentReader reader;
     private boolean sawNewer;
+    private boolean skipBlobs;
+
+    /** Steps over BLOB records without reading them (see {@link SegmentReader#skippingBlobs()}). */
+    public JournalCursor skippingBlobs() {
+        skipBlobs = true;
+        if (reader != null) reader.skippingBlobs();
+        return this;
+    }
+
+    private SegmentReader open(Path p) throws IOException {
+        SegmentReader r = new SegmentReader(p);
+        return skipBlobs ? r.skippingBlobs() : r;
+    }
 
     public JournalCursor(Path journalDir) {
         this.dir = journalDir;
@@ -34,7 +47,7 @@ public final class JournalCursor implements Closeable {
             if (Segments.firstSeq(p) <= seq) pick = p;
         }
         if (pick == null && !segs.isEmpty()) pick = segs.get(0);
-        if (pick != null) reader = new SegmentReader(pick);
+        if (pick != null) reader = open(pick);
     }
 
     /**
@@ -44,7 +57,7 @@ public final class JournalCursor implements Closeable {
     public void seekTo(Path segment, long offset, long seq) throws IOException {
         close();
         try {
-            reader = new SegmentReader(segment);
+            reader = open(segment);
         } catch (java.nio.file.NoSuchFileException e) {
             seekToSeq(seq);
             return;
@@ -57,7 +70,7 @@ public final class JournalCursor implements Closeable {
         close();
         List<Path> segs = Segments.list(dir);
         if (segs.isEmpty()) return;
-        reader = new SegmentReader(segs.get(segs.size() - 1));
+        reader = open(segs.get(segs.size() - 1));
         // walk to the last record boundary (a frame may be half-written right now)
         while (Recovery.nextSkippingDamage(reader) != null) { }
     }
@@ -67,7 +80,7 @@ public final class JournalCursor implements Closeable {
             if (reader == null) {
                 List<Path> segs = Segments.list(dir);
                 if (segs.isEmpty()) return null;
-                reader = new SegmentReader(segs.get(0));
+                reader = open(segs.get(0));
             }
             if (!reader.pastHeader()) return null;
             Record r = reader.next();
@@ -92,7 +105,7 @@ public final class JournalCursor implements Closeable {
             }
             sawNewer = false;
             reader.close();
-            reader = new SegmentReader(newer);
+            reader = open(newer);
         }
     }
 

@@ -16,6 +16,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class SegmentReader implements Closeable {
     public enum Status { OK, END, CORRUPT }
+    private static final Record BLOB_SKIPPED = new Record(-1, Segments.BLOB, new byte[0]);
+    private boolean skipBlobs;
 
     private final Path path;
     private final FileChannel ch;
@@ -67,8 +69,25 @@ public final class SegmentReader implements Closeable {
         return size >= Segments.HEADER;
     }
 
+    /**
+     * From now on {@link #next()} steps over BLOB records without reading them (nor checking their
+     * checksum: {@code verify} does): for readers that only want FLOW records and fetch a flow's
+     * bodies by offset, a body-heavy segment then costs a few reads instead of all its bytes.
+     */
+    public SegmentReader skippingBlobs() {
+        skipBlobs = true;
+        return this;
+    }
+
     /** The next record, or null with {@link #status()} saying why. Advances only past good records. */
     public Record next() throws IOException {
+        while (true) {
+            Record r = nextRecord();
+            if (r != BLOB_SKIPPED) return r;
+        }
+    }
+
+    private Record nextRecord() throws IOException {
         if (size - pos < Segments.FRAME + 1) size = ch.size();
         if (size - pos < Segments.FRAME + 1) {
             status = Status.END;
@@ -89,6 +108,10 @@ public final class SegmentReader implements Closeable {
         if (pos + Segments.FRAME + len > size) {
             status = Status.END; // still being written, or torn
             return null;
+        }
+        if (skipBlobs && type == Segments.BLOB) {
+            pos += Segments.FRAME + len;
+            return BLOB_SKIPPED;
         }
         byte[] payload = new byte[len - 1];
         if (!readOrEnd(ByteBuffer.wrap(payload), pos + Segments.FRAME + 1)) return null;
