@@ -45,6 +45,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin AdminOption admin;
     @Mixin LogFormatOption logFormat;
     @Mixin StoreOptionsMixin storeOptions;
+    @Mixin ShipProxyOptions ship;
     @Mixin IndexerOption indexer;
     @Mixin UiOptions ui;
 
@@ -195,7 +196,7 @@ public final class ProxyCommand implements Callable<Integer> {
         AtomicBoolean serving = new AtomicBoolean(true);
         AdminServer adminServer;
         try {
-            adminServer = startAdmin(adminAddress, metrics, AdminChecks.of(serving, sink, ca));
+            adminServer = startAdmin(adminAddress, metrics, ship.start(sink, metrics, AdminChecks.of(serving, sink, ca), data));
         } catch (java.io.IOException e) {
             server.close();
             sink.close();

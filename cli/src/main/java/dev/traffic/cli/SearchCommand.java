@@ -32,6 +32,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Mixin QueryOptions filter;
     @Mixin OutputOptions output;
+    @Mixin FleetSearchOptions fleet;
 
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Query words (ANDed); none: every flow.")
     List<String> words = new ArrayList<>();
@@ -44,9 +45,13 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlowQuery q = filter.query(String.join(" ", words));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (fleet.enabled()) {
+            var split = fleet.split(String.join(" ", words));
+            return fleet.search(filter.query(split.query()), split.sandboxes(), count, facet, output, out);
+        }
+        FlowQuery q = filter.query(String.join(" ", words));
         try (StoreReader r = StoreReader.open(data.storeDir())) {
             if (count) {
                 long n = r.count(q);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
             PolicyCommand.class,
             TailCommand.class,
             SearchCommand.class,
+            ShipCommand.class,
             ShowCommand.class,
             ExportCommand.class,
             StatsCommand.class,

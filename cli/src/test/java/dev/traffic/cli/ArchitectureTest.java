@@ -37,6 +37,10 @@ class ArchitectureTest {
                             "dev.traffic.ca..", "dev.traffic.store..", "dev.traffic.detect..", "dev.traffic.proxy..",
                             "dev.traffic.cli..", "io.netty..", "org.apache.lucene..")
                     .as("traffic-model depends on no other module").allowEmptyShould(true),
+            noClasses().that().resideInAPackage("dev.traffic.ship..")
+                    .should().dependOnClassesThat().resideInAnyPackage(
+                            "dev.traffic.ca..", "dev.traffic.detect..", "dev.traffic.proxy..", "dev.traffic.cli..", "io.netty..")
+                    .as("traffic-ship sees only traffic-store and traffic-model").allowEmptyShould(true),
             noClasses().that().resideInAPackage("dev.traffic.proxy..")
                     .should().dependOnClassesThat().resideInAnyPackage("dev.traffic.cli..", "dev.traffic.detect..")
                     .as("proxy-core knows neither the cli nor detect (the detector plugs in as a request stage)")

@@ -175,9 +175,48 @@ class K8sManifestsTest {
                         && p.getNamespaceSelector() != null);
     }
 
+    /** The shipping overlays add a `traffic ship` container beside the proxy: same volume, cluster from a Secret, Downward API identity. */
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/shipping-sidecar:sandbox", "overlays/shipping-gateway:traffic"})
+    void shippingOverlaysAddTheShipperWithTheClusterFromASecret(String overlayAndDeployment) throws IOException {
+        String[] od = overlayAndDeployment.split(":");
+        List<HasMetadata> objs = Manifests.render(K8S.resolve(od[0]));
+        PodSpec pod = Manifests.one(objs, Deployment.class, od[1]).getSpec().getTemplate().getSpec();
+        Container ship = container(pod, "traffic-ship");
+        Container proxy = container(pod, "traffic");
+        hardened(pod, ship, List.of());
+        hasRequestsAndLimits(ship);
+        assertThat(uid(pod, ship)).as("only the proxy's UID may egress (sidecar lock); the gateway runs as it too").isEqualTo(PROXY_UID);
+        assertThat(ship.getCommand()).as("keeps ENTRYPOINT [traffic]").isEmpty();
+        CommandLine.ParseResult args = dev.traffic.cli.Main.commandLine().parseArgs(ship.getArgs().toArray(String[]::new));
+        assertThat(args.subcommand().commandSpec().name()).isEqualTo("ship");
+        CommandLine.ParseResult sa = args.subcommand();
+        assertThat(sa.matchedOptionValue("--to", "")).isEqualTo("$(OPENSEARCH_URL)");
+        var url = ship.getEnv().stream().filter(e -> e.getName().equals("OPENSEARCH_URL")).findFirst().orElseThrow();
+        assertThat(url.getValue()).as("the cluster URL is not written into the manifest").isNull();
+        assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("traffic-opensearch");
+        for (String v : List.of("POD_NAME", "POD_NAMESPACE")) {
+            assertThat(ship.getEnv()).as("Downward API " + v).anyMatch(e -> e.getName().equals(v) && e.getValueFrom() != null
+                    && e.getValueFrom().getFieldRef() != null);
+        }
+        // credentials and CA are files from the same Secret, mounted read-only
+        String auth = sa.matchedOptionValue("--auth", "");
+        assertThat(auth).startsWith("basic:/etc/traffic/opensearch/");
+        var mount = mountAt(ship, "/etc/traffic/opensearch");
+        assertThat(mount.getReadOnly()).isTrue();
+        assertThat(volume(pod, mount.getName()).getSecret().getSecretName()).isEqualTo("traffic-opensearch");
+        // it reads the proxy's store: the same data volume, and the proxy's own args are untouched
+        assertThat(mountAt(ship, "/data").getName()).isEqualTo(mountAt(proxy, "/data").getName());
+        java.nio.file.Path shipData = sa.matchedOptionValue("--data-dir", null);
+        java.nio.file.Path proxyData = trafficArgs(proxy).matchedOptionValue("--data-dir", null);
+        assertThat(shipData).isNotNull().isEqualTo(proxyData);
+        assertThat(objs).noneMatch(o -> o instanceof io.fabric8.kubernetes.api.model.Secret)
+                .as("the overlay does not carry the Secret itself");
+    }
+
     /** Our renderer models what kustomize does with these files: cross-check with the real one when present. */
     @ParameterizedTest
-    @ValueSource(strings = {"overlays/sidecar", "overlays/gateway"})
+    @ValueSource(strings = {"overlays/sidecar", "overlays/gateway", "overlays/shipping-sidecar", "overlays/shipping-gateway"})
     void realKustomizeRendersTheSameObjects(String overlay) throws Exception {
         assumeThat(onPath("kubectl")).as("kubectl (with built-in kustomize) is not installed: cross-check skipped").isTrue();
         Process p = new ProcessBuilder("kubectl", "kustomize", K8S.resolve(overlay).toString())

@@ -46,7 +46,7 @@ final class Manifests {
             "v1/ServiceAccount", ServiceAccount.class,
             "apps/v1/Deployment", Deployment.class,
             "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
-    private static final Set<String> KUSTOMIZATION_KEYS = Set.of("apiVersion", "kind", "resources");
+    private static final Set<String> KUSTOMIZATION_KEYS = Set.of("apiVersion", "kind", "resources", "patches");
 
     private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory()).build();
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -54,9 +54,17 @@ final class Manifests {
 
     private Manifests() {}
 
-    /** All objects of a kustomization directory, in resource order. */
+    /** All objects of a kustomization directory, in resource order, with its patches applied. */
     static List<HasMetadata> render(Path kustomizationDir) throws IOException {
         List<HasMetadata> out = new ArrayList<>();
+        for (JsonNode doc : renderNodes(kustomizationDir)) {
+            out.add(parse(doc, kustomizationDir + " (" + doc.path("kind").asString() + " " + doc.path("metadata").path("name").asString() + ")"));
+        }
+        return out;
+    }
+
+    private static List<JsonNode> renderNodes(Path kustomizationDir) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
         Path file = kustomizationDir.resolve("kustomization.yaml");
         JsonNode k = YAML.readTree(file.toFile());
         assertThat(k.get("kind").asString()).as(file.toString()).isEqualTo("Kustomization");
@@ -65,8 +73,63 @@ final class Manifests {
         }
         for (JsonNode r : k.get("resources")) {
             Path p = kustomizationDir.resolve(r.asString()).normalize();
-            if (Files.isDirectory(p)) out.addAll(render(p));
-            else out.addAll(parseFile(p));
+            if (Files.isDirectory(p)) out.addAll(renderNodes(p));
+            else out.addAll(nodes(p));
+        }
+        if (k.has("patches")) {
+            for (JsonNode patchRef : k.get("patches")) {
+                assertThat(patchRef.propertyNames()).as("%s: only 'path' patches (strategic merge) are modelled", file).containsExactly("path");
+                for (JsonNode patch : nodes(kustomizationDir.resolve(patchRef.get("path").asString()))) {
+                    JsonNode target = out.stream().filter(d -> d.path("kind").equals(patch.path("kind"))
+                            && d.path("metadata").path("name").equals(patch.path("metadata").path("name"))).findFirst().orElse(null);
+                    assertThat(target).as("%s patches %s %s, which the resources do not have", file, patch.path("kind"),
+                            patch.path("metadata").path("name")).isNotNull();
+                    merge((tools.jackson.databind.node.ObjectNode) target, patch);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Strategic merge as kustomize does it for the fields our patches touch: objects merge key by
+     * key; lists of objects with a {@code name} (containers, initContainers, volumes, env) merge by
+     * name, new names appended; other lists and scalars are replaced.
+     */
+    private static void merge(tools.jackson.databind.node.ObjectNode target, JsonNode patch) {
+        for (String key : patch.propertyNames()) {
+            JsonNode pv = patch.get(key);
+            JsonNode tv = target.get(key);
+            if (pv.isObject() && tv != null && tv.isObject()) {
+                merge((tools.jackson.databind.node.ObjectNode) tv, pv);
+            } else if (pv.isArray() && tv != null && tv.isArray() && namedList(pv) && namedList(tv)) {
+                tools.jackson.databind.node.ArrayNode ta = (tools.jackson.databind.node.ArrayNode) tv;
+                for (JsonNode item : pv) {
+                    JsonNode same = null;
+                    for (JsonNode t : ta) if (t.path("name").equals(item.path("name"))) same = t;
+                    if (same == null) ta.add(item.deepCopy());
+                    else merge((tools.jackson.databind.node.ObjectNode) same, item);
+                }
+            } else {
+                target.set(key, pv.deepCopy());
+            }
+        }
+    }
+
+    private static boolean namedList(JsonNode a) {
+        if (a.isEmpty()) return true;
+        for (JsonNode x : a) if (!x.isObject() || !x.has("name")) return false;
+        return true;
+    }
+
+    private static List<JsonNode> nodes(Path file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        try (var docs = YAML.readValues(YAML.createParser(file.toFile()), JsonNode.class)) {
+            while (docs.hasNext()) {
+                JsonNode doc = docs.next();
+                if (doc == null || doc.isNull() || doc.isEmpty()) continue;
+                out.add(doc);
+            }
         }
         return out;
     }

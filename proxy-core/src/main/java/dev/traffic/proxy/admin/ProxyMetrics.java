@@ -173,6 +173,19 @@ public final class ProxyMetrics {
         sinkBackpressure.increment();
     }
 
+    /** A value another component owns (e.g. the shipper's lag), read at scrape time. */
+    public void gauge(String name, String description, java.util.function.DoubleSupplier value) {
+        Gauge.builder(name, value::getAsDouble).description(description).register(registry);
+    }
+
+    /** A monotonic count another component owns (e.g. flows shipped), read at scrape time. */
+    public void counter(String name, String description, java.util.function.DoubleSupplier value) {
+        owned.add(value); // Micrometer holds a function counter's state object weakly: a lambda would be collected
+        FunctionCounter.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description).register(registry);
+    }
+
+    private final java.util.List<Object> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Prometheus text exposition format 0.0.4. */
     public String scrape() {
         return registry.scrape();

@@ -7,6 +7,7 @@ import dev.traffic.proxy.client.ProxyServerCodec;
 import dev.traffic.proxy.exchange.Exchange;
 import dev.traffic.proxy.net.ReadGate;
 import dev.traffic.proxy.net.Target;
+import dev.traffic.proxy.client.ClientSession;
 import dev.traffic.proxy.policy.ErrorResponses;
 import dev.traffic.proxy.policy.Admission;
 import dev.traffic.proxy.policy.Refusals;
@@ -200,9 +201,35 @@ public final class ConnectTunnelHandler extends ChannelInboundHandlerAdapter {
             intercept(ctx, sni);
             return;
         }
+        if (!tls && plainHttp(pending) && !matches(px.config().passthrough(), target.host())) {
+            // plain HTTP inside the tunnel (kubectl's exec/attach/port-forward, any client that
+            // CONNECTs even for http://): served like any other request, so admission, the request
+            // stages and the record apply here too instead of an unchecked raw relay
+            Target plain = new Target("http", target.host(), target.port(), target.address());
+            Pipelines.interceptedHttp1(p, ctx.name(), px, new ClientSession(client, "http", plain, null));
+            handOver(ctx);
+            return;
+        }
         Pipelines.rawTunnel(p, ctx.name(), new TunnelRelay(px, client, target, tls ? sni : null, passthrough,
                 connectRequest(), tls ? hello : null));
         handOver(ctx);
+    }
+
+    /**
+     * Whether the first bytes are an HTTP/1 request line: a method token of upper-case letters and a
+     * space ({@code GET /x HTTP/1.1}). Not the h2c preface ({@code PRI * HTTP/2.0}), which stays a tunnel.
+     */
+    static boolean plainHttp(io.netty.buffer.ByteBuf b) {
+        int n = Math.min(b.readableBytes(), 16);
+        int i = 0;
+        for (; i < n; i++) {
+            int c = b.getUnsignedByte(b.readerIndex() + i);
+            if (c == ' ') break;
+            if (c < 'A' || c > 'Z') return false;
+        }
+        if (i < 3 || i == n) return false;
+        return !(i == 3 && b.getUnsignedByte(b.readerIndex()) == 'P' && b.getUnsignedByte(b.readerIndex() + 1) == 'R'
+                && b.getUnsignedByte(b.readerIndex() + 2) == 'I');
     }
 
     /** Puts TLS interception behind this handler and replays the ClientHello into it. */
