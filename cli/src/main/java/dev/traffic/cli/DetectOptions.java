@@ -46,9 +46,9 @@ public final class DetectOptions {
             description = "Record detected secrets raw instead of replacing them with [REDACTED:<rule>:<fingerprint>].")
     boolean storeSecrets;
 
-    @Option(names = "--scan-window", defaultValue = "1MiB", paramLabel = "SIZE",
+    @Option(names = "--scan-window", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "Request body bytes scanned before forwarding (default: ${DEFAULT-VALUE}); the rest is forwarded unscanned and marked.")
-    String scanWindow;
+    long scanWindow;
 
     @Option(names = "--no-detect", description = "Do not scan requests at all.")
     boolean noDetect;
@@ -67,7 +67,7 @@ public final class DetectOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--finding-severity: expected low, medium, high or critical, got '" + findingSeverity + "'");
         }
-        long window = Values.size("--scan-window", scanWindow);
+        long window = scanWindow;
         if (window < 1024 || window > (64 << 20)) throw new UsageException("--scan-window: between 1KiB and 64MiB");
         Policy p;
         if (policy == null) {

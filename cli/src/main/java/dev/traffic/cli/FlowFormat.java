@@ -88,10 +88,8 @@ final class FlowFormat {
         out.println("time     " + f.start() + (f.end() == null ? "" : " .. " + f.end() + " (" + Duration.between(f.start(), f.end()).toMillis() + " ms)"));
         if (f.client() != null) out.println("client   " + TerminalText.field(f.client()));
         out.println("policy   " + f.policy().action() + (f.policy().rule() == null ? "" : " (" + TerminalText.field(f.policy().rule()) + ")"));
-        if (f.tls() != null) {
-            out.println("tls      client " + nz(f.tls().clientVersion()) + " " + nz(f.tls().clientCipher()) + " alpn=" + nz(f.tls().clientAlpn())
-                    + "; upstream " + nz(f.tls().upstreamVersion()) + " " + nz(f.tls().upstreamSubject()) + " (issuer " + nz(f.tls().upstreamIssuer()) + ")");
-        }
+        String tls = tlsLine(f.tls());
+        if (tls != null) out.println("tls      " + tls);
         if (f.tunnel() != null) {
             out.println("tunnel   up " + f.tunnel().bytesUp() + " B, down " + f.tunnel().bytesDown() + " B" + (f.tunnel().passthrough() ? ", passthrough" : ""));
         }
@@ -180,6 +178,34 @@ final class FlowFormat {
         }
         s.append("(binary, ").append(b.length).append(" bytes").append(b.length > n ? "; use --raw for all of it" : "").append(')');
         return s.toString();
+    }
+
+    /**
+     * The TLS facts that were recorded, and only those: a passthrough tunnel knows its SNI but no
+     * version or cipher of ours, so it shows no empty fields (issue 16 #11). Null when nothing is known.
+     * The upstream's subject and issuer come from a server's certificate: escaped like any recorded text.
+     */
+    static String tlsLine(dev.traffic.model.TlsInfo t) {
+        if (t == null) return null;
+        List<String> parts = new java.util.ArrayList<>();
+        if (t.sni() != null && !t.sni().isBlank()) parts.add("sni " + t.sni());
+        String client = join(t.clientVersion(), t.clientCipher(), t.clientAlpn() == null || t.clientAlpn().isBlank() ? null : "alpn " + t.clientAlpn());
+        if (client != null) parts.add("client " + client);
+        String upstream = join(t.upstreamVersion(), t.upstreamCipher(),
+                t.upstreamAlpn() == null || t.upstreamAlpn().isBlank() ? null : "alpn " + t.upstreamAlpn(), t.upstreamSubject(),
+                t.upstreamIssuer() == null || t.upstreamIssuer().isBlank() ? null : "(issuer " + t.upstreamIssuer() + ")");
+        if (upstream != null) parts.add("upstream " + upstream);
+        return parts.isEmpty() ? null : TerminalText.field(String.join("; ", parts));
+    }
+
+    private static String join(String... values) {
+        StringBuilder b = new StringBuilder();
+        for (String v : values) {
+            if (v == null || v.isBlank()) continue;
+            if (b.length() > 0) b.append(' ');
+            b.append(v);
+        }
+        return b.length() == 0 ? null : b.toString();
     }
 
     private static String nz(String s) {

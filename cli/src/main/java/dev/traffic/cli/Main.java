@@ -15,7 +15,9 @@ public final class Main {
     /** The configured command line; tests call {@code execute} on it with captured out/err. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new TrafficCommand());
+        Converters.register(cmd);
         HelpDefaults.apply(cmd);
+        CommandAreas.install(cmd);
         cmd.setExecutionExceptionHandler((ex, line, parseResult) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             line.getErr().println("traffic: " + msg);

@@ -63,9 +63,9 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "CA directory (or mitmproxy-style key+cert PEM) to intercept with (default: <data-dir>/ca; created when empty).")
     Path caDir;
 
-    @Option(names = "--max-body-record", defaultValue = "1MiB", paramLabel = "SIZE",
+    @Option(names = "--max-body-record", defaultValue = "1MiB", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "Bytes of each body kept in the record, per direction (default: ${DEFAULT-VALUE}); size and SHA-256 always cover all of it.")
-    String maxBodyRecord;
+    long maxBodyRecord;
 
     @Option(names = "--upstream-ca", paramLabel = "FILE",
             description = "Extra PEM root(s) to trust for upstream servers, besides the JDK's (repeatable).")
@@ -111,24 +111,24 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "On SIGTERM, how long in-flight flows may take to finish (default: ${DEFAULT-VALUE}).")
-    String grace;
+    Duration grace;
 
     @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long connecting to an upstream may take before the client gets 504 (default: ${DEFAULT-VALUE}).")
-    String connectTimeout;
+    Duration connectTimeout;
 
     @Option(names = "--client-idle-timeout", defaultValue = "120s", paramLabel = "DURATION",
             description = "Close a client connection with no exchange in progress after this long (default: ${DEFAULT-VALUE}).")
-    String clientIdleTimeout;
+    Duration clientIdleTimeout;
 
     @Option(names = "--upstream-idle-timeout", defaultValue = "300s", paramLabel = "DURATION",
             description = "An upstream that sends nothing for this long while a response is awaited or streaming: "
                     + "504 (or the stream is cut and the flow records it) (default: ${DEFAULT-VALUE}).")
-    String upstreamIdleTimeout;
+    Duration upstreamIdleTimeout;
 
     @Option(names = "--pool-idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
             description = "Close a pooled upstream connection unused for this long (default: ${DEFAULT-VALUE}).")
-    String poolIdleTimeout;
+    Duration poolIdleTimeout;
 
     @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
             description = "TLS implementation (default: auto = BoringSSL when available, else the JDK).")
@@ -149,16 +149,23 @@ public final class ProxyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         logFormat.apply();
         PrintWriter out = spec.commandLine().getOut();
+        // every flag is checked, and both listen addresses tried, before anything is created on disk
+        // (issue 16 #10: a port in use used to leave a new CA and store behind, and named no address)
         ProxyConfig.Builder b = configure();
+        if (!noRecord) storeOptions.toOptions();
+        InetSocketAddress listenAddress = Values.hostPort("--listen", listen);
+        StartupErrors.checkBindable("--listen", listenAddress);
+        InetSocketAddress adminAddress = admin.address();
+        if (adminAddress != null && admin.explicit()) StartupErrors.checkBindable("--admin", adminAddress);
+        dev.traffic.detect.Alerter alerter = detect.apply(b);
+        requestRules.apply(b, detect.policy, alerter);
+        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         Path dir = caDir != null ? caDir.toAbsolutePath() : data.caDir();
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, CaOptions.defaults());
         LeafMinter minter = new LeafMinter(ca);
         b.interceptKeys(new LeafKeyManager(minter).asFactory());
         b.recordingMode(storeOptions.failureMode() == dev.traffic.store.StoreOptions.FailureMode.FAIL_CLOSED
                 ? dev.traffic.proxy.RecordingMode.FAIL_CLOSED : dev.traffic.proxy.RecordingMode.FAIL_OPEN);
-        dev.traffic.detect.Alerter alerter = detect.apply(b);
-        requestRules.apply(b, detect.policy, alerter);
-        java.io.Closeable broker = credentials.apply(b, detect.policy, "block".equalsIgnoreCase(detect.onFinding));
         FlowSink sink = openSink();
         if (sink instanceof dev.traffic.store.FlowStore fs) b.session(fs.session());
         b.sink(sink);
@@ -170,16 +177,15 @@ public final class ProxyCommand implements Callable<Integer> {
             fs.onFsync(metrics::storeFsync);
         }
         indexer.start(sink, data.dataDir(), metrics);
-        InetSocketAddress adminAddress = admin.address();
         if (adminAddress != null) b.extraOwnPort(adminAddress.getPort()); // the proxy refuses requests to its admin port
-        Duration graceDuration = Values.duration("--grace", grace);
+        Duration graceDuration = grace;
         ProxyServer server;
         try {
             server = ProxyServer.start(b.build());
         } catch (java.io.IOException e) {
             sink.close();
             if (alerter != null) alerter.close();
-            throw e;
+            throw StartupErrors.bind("--listen", listenAddress, e);
         }
         InetSocketAddress a = server.address();
         String host = a.getAddress().getHostAddress();
@@ -223,7 +229,7 @@ public final class ProxyCommand implements Callable<Integer> {
             log.info("traffic admin listening on http://{} (/healthz /readyz /metrics)", AdminOption.show(s.address()));
             return s;
         } catch (java.io.IOException e) {
-            if (admin.explicit()) throw new java.io.IOException("--admin " + AdminOption.show(address) + ": " + e.getMessage(), e);
+            if (admin.explicit()) throw StartupErrors.bind("--admin", address, e);
             log.warn("admin listener not started: cannot bind {} ({}); pass --admin HOST:PORT", AdminOption.show(address), e.getMessage());
             return null;
         }
@@ -250,7 +256,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 .listen(Values.hostPort("--listen", listen))
                 .hostRules(rules.build())
                 .allowLinkLocal(allowLinkLocal);
-        long cap = Values.size("--max-body-record", maxBodyRecord);
+        long cap = maxBodyRecord;
         if (cap > Integer.MAX_VALUE - 16) throw new UsageException("--max-body-record: at most 2GiB");
         b.maxBodyRecord((int) cap);
         for (Path p : upstreamCa) {
@@ -284,9 +290,8 @@ public final class ProxyCommand implements Callable<Integer> {
         return b;
     }
 
-    private static Duration positive(String option, String value) {
-        Duration d = Values.duration(option, value);
-        if (d.isZero() || d.isNegative()) throw new UsageException(option + ": must be more than 0, got '" + value + "'");
+    private static Duration positive(String option, Duration d) {
+        if (d.isZero() || d.isNegative()) throw new UsageException(option + ": must be more than 0, got " + d);
         return d;
     }
 }

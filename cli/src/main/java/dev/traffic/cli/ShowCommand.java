@@ -28,12 +28,21 @@ public final class ShowCommand implements Callable<Integer> {
     @Option(names = "--body", defaultValue = "both", paramLabel = "request|response|both", description = "Which bodies to print (default: ${DEFAULT-VALUE}).")
     String body;
 
+    @Option(names = {"-o", "--output"}, defaultValue = "short", paramLabel = "short|json",
+            description = "short: headers and decoded bodies for people; json: the recorded flow as one JSON object (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--no-pager", description = "Do not page the output (a terminal pages through $PAGER, else less -R).")
+    boolean noPager;
+
     @Option(names = "--raw", description = "Write the recorded body bytes exactly as recorded (no decoding, no hex); with --body request|response only that body.")
     boolean raw;
 
     @Override
     public Integer call() throws Exception {
         String part = body.toLowerCase(Locale.ROOT);
+        String fmt = output.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("short") && !fmt.equals("json")) throw new UsageException("-o: expected short or json, got '" + output + "'");
         if (!part.equals("both") && !part.equals("request") && !part.equals("response")) {
             throw new UsageException("--body: expected request, response or both, got '" + body + "'");
         }
@@ -53,7 +62,14 @@ public final class ShowCommand implements Callable<Integer> {
             os.flush();
             return 0;
         }
-        FlowFormat.show(f, part, out);
+        if (fmt.equals("json")) {
+            out.println(FlowFormat.jsonLine(f));
+            out.flush();
+            return 0;
+        }
+        try (Pager pager = Pager.open(!noPager && Terminal.isStdoutTerminal(), System.getenv(), out)) {
+            FlowFormat.show(f, part, pager.writer());
+        }
         return 0;
     }
 

@@ -20,8 +20,14 @@ public final class StatsCommand implements Callable<Integer> {
     @Mixin DataDirOption data;
     @Mixin QueryOptions filter;
 
+    @picocli.CommandLine.Option(names = {"-o", "--output"}, defaultValue = "short", paramLabel = "short|json",
+            description = "short: a summary for people; json: one JSON object (default: ${DEFAULT-VALUE}).")
+    String output;
+
     @Override
     public Integer call() throws Exception {
+        String fmt = output.toLowerCase(java.util.Locale.ROOT);
+        if (!fmt.equals("short") && !fmt.equals("json")) throw new UsageException("-o: expected short or json, got '" + output + "'");
         FlowQuery q = filter.query(null);
         long[] totals = new long[4]; // flows, request bytes, response bytes, flagged
         Map<String, Long> hosts = new HashMap<>();
@@ -45,6 +51,11 @@ public final class StatsCommand implements Callable<Integer> {
             SearchCommand.warn(r, spec.commandLine().getErr());
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (fmt.equals("json")) {
+            out.println(json(totals, sessions.size(), classes, hosts, flags));
+            out.flush();
+            return 0;
+        }
         out.println("flows          " + totals[0] + (totals[3] > 0 ? " (" + totals[3] + " flagged)" : ""));
         out.println("bytes          " + FlowFormat.size(totals[1]) + " sent, " + FlowFormat.size(totals[2]) + " received");
         out.println("sessions       " + sessions.size());
@@ -57,6 +68,26 @@ public final class StatsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The same summary as one JSON object; host names and rule ids are recorded text, escaped as JSON. */
+    static String json(long[] totals, int sessions, Map<String, Long> classes, Map<String, Long> hosts, Map<String, Long> flags) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        o.put("flows", totals[0]).put("flagged", totals[3]).put("bytesSent", totals[1]).put("bytesReceived", totals[2]).put("sessions", sessions);
+        com.fasterxml.jackson.databind.node.ObjectNode st = o.putObject("status");
+        classes.forEach(st::put);
+        com.fasterxml.jackson.databind.node.ArrayNode th = o.putArray("topHosts");
+        sorted(hosts).limit(10).forEach(e -> th.addObject().put("host", e.getKey()).put("flows", e.getValue()));
+        com.fasterxml.jackson.databind.node.ArrayNode fl = o.putArray("flags");
+        sorted(flags).forEach(e -> {
+            int sp = e.getKey().indexOf(' ');
+            fl.addObject().put("severity", e.getKey().substring(0, sp)).put("rule", e.getKey().substring(sp + 1)).put("findings", e.getValue());
+        });
+        return TerminalText.json(o.toString());
+    }
+
+    private static java.util.stream.Stream<Map.Entry<String, Long>> sorted(Map<String, Long> m) {
+        return m.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
     }
 
     private static void top(Map<String, Long> m, int n, PrintWriter out) {

@@ -9,16 +9,16 @@ import picocli.CommandLine.Option;
 public final class StoreOptionsMixin {
     @Option(names = "--fsync-interval", defaultValue = "100ms", paramLabel = "DURATION",
             description = "Longest time between journal fsyncs (group commit; default: ${DEFAULT-VALUE}).")
-    String fsyncInterval;
+    Duration fsyncInterval;
 
     @Option(names = "--session", paramLabel = "ID", description = "Session id recorded on every flow (default: a new id per start).")
     String session;
 
     @Option(names = "--retain", paramLabel = "DURATION", description = "Drop journal segments older than this (e.g. 7d); hashes and checkpoints stay.")
-    String retain;
+    Duration retain;
 
-    @Option(names = "--max-store-size", paramLabel = "SIZE", description = "Drop the oldest journal segments beyond this size (e.g. 20GB).")
-    String maxStoreSize;
+    @Option(names = "--max-store-size", paramLabel = "SIZE", converter = Converters.Size.class, description = "Drop the oldest journal segments beyond this size (e.g. 20GB).")
+    Long maxStoreSize;
 
     @Option(names = "--on-store-failure", defaultValue = "fail-closed", paramLabel = "fail-closed|fail-open",
             description = "When the store cannot record: answer 503 'recording unavailable' (fail-closed, default) or keep forwarding.")
@@ -30,9 +30,9 @@ public final class StoreOptionsMixin {
     public StoreOptions toOptions() {
         StoreOptions o = StoreOptions.defaults().withIndex(!noIndex);
         try {
-            o = o.withFsyncInterval(StoreOptions.parseDuration(fsyncInterval));
-            if (retain != null) o = o.withRetain(StoreOptions.parseDuration(retain));
-            if (maxStoreSize != null) o = o.withMaxStoreSize(StoreOptions.parseSize(maxStoreSize));
+            o = o.withFsyncInterval(fsyncInterval);
+            if (retain != null) o = o.withRetain(retain);
+            if (maxStoreSize != null) o = o.withMaxStoreSize(maxStoreSize);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -52,6 +52,6 @@ public final class StoreOptionsMixin {
     }
 
     Duration fsync() {
-        return StoreOptions.parseDuration(fsyncInterval);
+        return fsyncInterval;
     }
 }

@@ -1,45 +1,26 @@
 package dev.traffic.cli;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** Parses human-friendly option values (sizes, durations, host:port); a bad one is a usage error naming it. */
 final class Values {
     private Values() {}
 
-    /** "1MiB", "512k", "64KiB", "1048576" -> bytes. */
+    /** A size as every option reads it ({@link dev.traffic.units.ByteSizes}); a bad one is a usage error naming the option. */
     static long size(String option, String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        long mult = 1;
-        String[][] units = {{"gib", "1073741824"}, {"mib", "1048576"}, {"kib", "1024"}, {"gb", "1000000000"},
-            {"mb", "1000000"}, {"kb", "1000"}, {"g", "1073741824"}, {"m", "1048576"}, {"k", "1024"}, {"b", "1"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0])) {
-                mult = Long.parseLong(u[1]);
-                s = s.substring(0, s.length() - u[0].length()).trim();
-                break;
-            }
-        }
         try {
-            long n = Long.parseLong(s);
-            if (n < 0) throw new NumberFormatException();
-            return Math.multiplyExact(n, mult);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new UsageException(option + ": invalid size '" + v + "' (examples: 1MiB, 512KiB, 1048576)");
+            return dev.traffic.units.ByteSizes.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
         }
     }
 
-    /** "10s", "500ms", "2m", "1h", "10" (seconds) -> Duration. */
+    /** A duration as every option reads it ({@link dev.traffic.units.Durations}); a bad one is a usage error naming the option. */
     static Duration duration(String option, String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
         try {
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-            if (s.endsWith("m")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-            if (s.endsWith("h")) return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-            return Duration.ofSeconds(Long.parseLong(s));
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + ": invalid duration '" + v + "' (examples: 10s, 500ms, 2m)");
+            return dev.traffic.units.Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
         }
     }
 

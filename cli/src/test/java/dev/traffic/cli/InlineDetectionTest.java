@@ -120,7 +120,7 @@ class InlineDetectionTest {
         o.alertWebhook = URI.create("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
         o.alertTokenFile = tokenFile;
         o.alertFormat = "notify";
-        o.scanWindow = "1MiB";
+        o.scanWindow = 1L << 20;
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), CaOptions.defaults());
         ProxyConfig.Builder b = ProxyConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0))

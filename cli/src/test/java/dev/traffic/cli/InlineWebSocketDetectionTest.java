@@ -131,7 +131,7 @@ class InlineWebSocketDetectionTest {
         o.findingSeverity = "medium";
         o.alertWebhook = URI.create("http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook");
         o.alertFormat = "notify";
-        o.scanWindow = "1MiB";
+        o.scanWindow = 1L << 20;
         ProxyConfig.Builder b = ProxyConfig.builder()
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .interceptKeys(new LeafKeyManager(new LeafMinter(ca)).asFactory())

@@ -62,7 +62,7 @@ class RefusedRequestRedactionTest {
         o.onFinding = "flag";
         o.findingSeverity = "medium";
         o.alertFormat = "notify";
-        o.scanWindow = "1MiB";
+        o.scanWindow = 1L << 20;
         o.storeSecrets = storeSecrets;
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), CaOptions.defaults());
         try (FlowStore store = FlowStore.open(dir.resolve("home/store"), StoreOptions.defaults())) {

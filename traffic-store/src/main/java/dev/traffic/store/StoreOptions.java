@@ -91,35 +91,13 @@ public record StoreOptions(
                 checkpointInterval, maxIndexedBodyBytes, index, v);
     }
 
-    /** Parses "100ms", "5s", "15m", "2h", "7d" (the CLI's duration syntax). */
+    /** A duration as every option reads it: {@link dev.traffic.units.Durations}. */
     public static Duration parseDuration(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d|w)").matcher(t);
-        if (!m.matches()) throw new IllegalArgumentException("bad duration '" + s + "' (use e.g. 100ms, 30s, 15m, 2h, 7d)");
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-        };
+        return dev.traffic.units.Durations.parse(s);
     }
 
-    /** Parses "500MB", "20GB", "1TB", "4096" (bytes; powers of 1024). */
+    /** A size as every option reads it: {@link dev.traffic.units.ByteSizes} ({@code 1MB} = 1,000,000, {@code 1MiB} = 1,048,576). */
     public static long parseSize(String s) {
-        String t = s.trim().toUpperCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(B|K|KB|KIB|M|MB|MIB|G|GB|GIB|T|TB|TIB)?").matcher(t);
-        if (!m.matches()) throw new IllegalArgumentException("bad size '" + s + "' (use e.g. 500MB, 20GB)");
-        long n = Long.parseLong(m.group(1));
-        String u = m.group(2) == null ? "B" : m.group(2).substring(0, 1);
-        return switch (u) {
-            case "K" -> n << 10;
-            case "M" -> n << 20;
-            case "G" -> n << 30;
-            case "T" -> n << 40;
-            default -> n;
-        };
+        return dev.traffic.units.ByteSizes.parse(s);
     }
 }
