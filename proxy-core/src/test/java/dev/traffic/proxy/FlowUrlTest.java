@@ -69,8 +69,10 @@ class FlowUrlTest {
                 curl(pass, "--cacert", pass.pki.upstreamCaPem().toString(), "https://localhost:" + passUp.port() + "/small");
                 flows.add(pass.sink.await(f -> f.kind() == FlowKind.TUNNEL && port(f, passUp.port())));
             }
-            curl(p, "--proxytunnel", "http://127.0.0.1:" + plain.port() + "/small");
-            flows.add(p.sink.await(f -> f.kind() == FlowKind.TUNNEL && port(f, plain.port())));
+            // plain HTTP inside a CONNECT tunnel (curl -p) is served as HTTP (inspected, recorded), not relayed raw
+            curl(p, "--proxytunnel", "http://127.0.0.1:" + plain.port() + "/small?via=tunnel");
+            flows.add(p.sink.await(f -> f.kind() == FlowKind.HTTP && port(f, plain.port())
+                    && "via=tunnel".equals(f.request().query())));
             curl(p, "https://api.blocked.test/x");
             flows.add(p.sink.await(f -> host(f, "api.blocked.test") && "CONNECT".equals(f.request().method())));
             curl(p, "http://www.blocked.test/y?z=1");
