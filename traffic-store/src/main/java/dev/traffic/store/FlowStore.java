@@ -152,7 +152,7 @@ public final class FlowStore implements FlowSink {
      */
     public static long reindex(Path storeDir, java.util.function.LongConsumer progress) throws IOException {
         StoreLayout layout = new StoreLayout(storeDir.toAbsolutePath());
-        if (!layout.exists()) throw new StoreException("no flow store at " + storeDir);
+        if (!layout.exists()) throw StoreException.noStore(storeDir);
         layout.checkVersion();
         try (FileChannel lockCh = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock l;

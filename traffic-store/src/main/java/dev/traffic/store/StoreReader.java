@@ -71,7 +71,7 @@ public final class StoreReader implements AutoCloseable {
 
     public static StoreReader open(Path storeDir) throws IOException {
         StoreLayout layout = new StoreLayout(storeDir.toAbsolutePath());
-        if (!layout.exists()) throw new StoreException("no flow store at " + storeDir + " (nothing recorded yet?)");
+        if (!layout.exists()) throw StoreException.noStore(storeDir);
         layout.checkVersion();
         return new StoreReader(layout, StoreOptions.DEFAULTS.maxIndexedBodyBytes());
     }

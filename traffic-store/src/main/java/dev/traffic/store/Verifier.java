@@ -76,7 +76,7 @@ public final class Verifier {
     public static Report verify(Path storeDir, PublicKey trustedKey, List<Checkpoint> extraCheckpoints,
             List<RetentionMark> extraMarks, LongConsumer progress) throws IOException {
         StoreLayout layout = new StoreLayout(storeDir.toAbsolutePath());
-        if (!layout.exists()) throw new StoreException("no flow store at " + storeDir);
+        if (!layout.exists()) throw StoreException.noStore(storeDir);
         layout.checkVersion();
         List<Problem> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
